@@ -1,0 +1,40 @@
+# Every dependency is a Debian 12 package (see `make deps`); nothing is downloaded.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(tl-expected REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(Boost 1.74 REQUIRED COMPONENTS system)
+find_package(GTest REQUIRED)
+
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
+pkg_check_modules(SQLITE REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+
+# libphonenumber and mysql-connector-c++ ship no CMake or pkg-config files.
+find_library(PHONENUMBER_LIB phonenumber REQUIRED)
+find_path(PHONENUMBER_INCLUDE phonenumbers/phonenumberutil.h REQUIRED)
+add_library(deps_phonenumber INTERFACE)
+target_link_libraries(deps_phonenumber INTERFACE ${PHONENUMBER_LIB})
+target_include_directories(deps_phonenumber INTERFACE ${PHONENUMBER_INCLUDE})
+
+find_library(MYSQLCPPCONN_LIB mysqlcppconn REQUIRED)
+add_library(deps_mysqlcppconn INTERFACE)
+target_link_libraries(deps_mysqlcppconn INTERFACE ${MYSQLCPPCONN_LIB})
+
+include(GoogleTest)
+
+# cdc_test(NAME SOURCES... LIBS ...): a GoogleTest binary registered with ctest.
+function(cdc_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest_main GTest::gmock)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
+    PROPERTIES ENVIRONMENT "CDC_SOURCE_DIR=${CMAKE_SOURCE_DIR};CDC_BINARY_DIR=${CMAKE_BINARY_DIR}")
+endfunction()

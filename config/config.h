@@ -1,0 +1,71 @@
+// PipelineConfig: the parsed YAML file of one pipeline (DESIGN.md
+// "Configuration"), before mappings are compiled. LoadConfig reports every
+// problem as kConfig with "file:line:column: message".
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/model/result.h"
+#include "core/pipeline/mapping.h"
+
+namespace cdc::config {
+
+struct SourceConfig {
+  std::string kind;          // "postgres" | "mysql"
+  std::string dsn;           // libpq conninfo/URI, or mysql://user:pass@host:port/db[?socket=...]
+  std::string slot;          // postgres; default "instasent_<pipeline>"
+  std::string publication;   // postgres; default "instasent_<pipeline>"
+  uint32_t server_id = 0;    // mysql; default 5701
+  std::string snapshot = "initial";  // initial | never | initial_only
+  int line = 0;              // where `source:` starts, for messages
+};
+
+struct SinkConfig {
+  std::string name = "default";     // mappings route to it with `sink: NAME`
+  std::string kind = "instasent";   // instasent | jsonl
+  std::string url;                  // instasent: API base, e.g. https://api.instasent.com
+  std::string project;
+  std::string datasource;
+  std::string token;                // from `token:` (usually ${ENV}) or `token_file:`
+  std::string path;                 // jsonl: output file ("-" = stdout)
+  int batch_size = 100;             // 1..100
+  int linger_ms = 200;
+  int max_in_flight = 4;
+  std::string contact_sync = "auto";  // auto | always | never  (?_sync on contact batches)
+  std::string ca_file;              // extra CA bundle for HTTPS
+  int timeout_ms = 30000;           // per request
+  int line = 0;
+};
+
+struct PipelineConfig {
+  std::string file;                 // the config file as given
+  std::string dir;                  // its directory: relative paths resolve here
+  std::string pipeline;
+  SourceConfig source;
+  std::vector<SinkConfig> sinks;    // `sink:` (one) or `sinks:` (a list)
+  std::string state_path;           // resolved against dir; default ./state/<pipeline>.db
+  std::string admin_listen;         // "127.0.0.1:0" style; empty = off
+  std::string log_level = "info";
+  // The raw mapping entries are compiled by CompileMapping (mapping_compiler.h).
+  struct Raw;
+  std::shared_ptr<const Raw> raw;   // the YAML tree, kept for the compiler
+};
+
+// Reads, expands ${ENV} (a missing variable is an error naming it and its
+// line) and checks structure and types.
+core::Result<PipelineConfig> LoadConfig(const std::string& path);
+
+// Options the mapping compiler needs from outside the file.
+struct MappingContext {
+  std::string default_schema;       // "public" for postgres, the DSN database for mysql
+  core::SourceKind source = core::SourceKind::kPostgres;
+};
+
+// Compiles `mappings:`; errors name file:line:column.
+core::Result<std::unique_ptr<core::Mapping>> CompileMapping(const PipelineConfig& config,
+                                                            const MappingContext& context);
+
+}  // namespace cdc::config

@@ -27,6 +27,20 @@ class BoundedQueue {
     return true;
   }
 
+  enum class PushResult { kPushed, kTimedOut, kClosed };
+
+  // Like Push, but gives up after `timeout`; `item` is moved from only when pushed.
+  PushResult PushFor(T& item, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    if (!not_full_.wait_for(lock, timeout, [&] { return closed_ || items_.size() < capacity_; })) {
+      return PushResult::kTimedOut;
+    }
+    if (closed_) return PushResult::kClosed;
+    items_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return PushResult::kPushed;
+  }
+
   // Waits up to `timeout` for an item; nullopt on timeout or when closed and empty.
   std::optional<T> Pop(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mu_);

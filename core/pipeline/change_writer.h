@@ -1,9 +1,14 @@
 // ChangeWriter: how a source hands events to the pipeline. It gathers events
 // into chunks so the queue is locked once per chunk, not once per row. A
 // source calls Flush() before it blocks waiting for more input, so nothing
-// lingers in a half-full chunk. Used by the source reader thread only.
+// lingers in a half-full chunk. While the queue is full, the wait hook runs
+// every 100 ms on the same thread, so a source can keep answering its server
+// (keepalives, status updates) while the pipeline is saturated.
+// Used by the source reader thread only.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -21,6 +26,8 @@ class ChangeWriter {
 
   explicit ChangeWriter(ChangeQueue& queue) : queue_(queue) { chunk_.reserve(kChunkSize); }
 
+  void SetWaitHook(std::function<void()> hook) { wait_hook_ = std::move(hook); }
+
   // False once the pipeline is shutting down: the source should return.
   bool Emit(SourceEvent event) {
     chunk_.push_back(std::move(event));
@@ -32,12 +39,20 @@ class ChangeWriter {
     ChangeChunk full;
     full.reserve(kChunkSize);
     std::swap(full, chunk_);
-    return queue_.Push(std::move(full));
+    for (;;) {
+      switch (queue_.PushFor(full, std::chrono::milliseconds(100))) {
+        case ChangeQueue::PushResult::kPushed: return true;
+        case ChangeQueue::PushResult::kClosed: return false;
+        case ChangeQueue::PushResult::kTimedOut:
+          if (wait_hook_) wait_hook_();
+      }
+    }
   }
 
  private:
   ChangeQueue& queue_;
   ChangeChunk chunk_;
+  std::function<void()> wait_hook_;
 };
 
 }  // namespace cdc::core

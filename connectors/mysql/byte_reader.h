@@ -1,0 +1,68 @@
+// ByteReader: bounds-checked little/big-endian reads over one event's bytes.
+// Every read fails as a core::Error (kBadData) instead of reading past the end;
+// the reader never owns the bytes, which must outlive it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/model/result.h"
+
+namespace cdc::mysql {
+
+// Evaluates a Result-returning expression; on failure returns its error from the
+// enclosing function, otherwise assigns the value to `lhs` (which may declare).
+#define MYSQL_CONCAT_INNER(a, b) a##b
+#define MYSQL_CONCAT(a, b) MYSQL_CONCAT_INNER(a, b)
+#define MYSQL_ASSIGN_OR_RETURN(lhs, expr) \
+  MYSQL_ASSIGN_OR_RETURN_IMPL(MYSQL_CONCAT(result_, __LINE__), lhs, expr)
+#define MYSQL_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                                \
+  if (!tmp) return ::cdc::core::Fail(std::move(tmp).error()); \
+  lhs = std::move(*tmp)
+#define MYSQL_RETURN_IF_ERROR(expr)                                   \
+  do {                                                                \
+    auto status_ = (expr);                                            \
+    if (!status_) return ::cdc::core::Fail(std::move(status_).error()); \
+  } while (0)
+
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view data) : data_(data) {}
+
+  size_t size() const { return data_.size(); }
+  size_t offset() const { return pos_; }
+  size_t remaining() const { return data_.size() - pos_; }
+  bool empty() const { return pos_ >= data_.size(); }
+  std::string_view Rest() const { return data_.substr(pos_); }
+
+  core::Result<uint8_t> U8();
+  core::Result<uint16_t> U16();  // little endian from here on
+  core::Result<uint32_t> U24();
+  core::Result<uint32_t> U32();
+  core::Result<uint64_t> U48();
+  core::Result<uint64_t> U64();
+  // Unsigned little-endian integer of 1..8 bytes.
+  core::Result<uint64_t> UintLe(size_t width);
+  // Unsigned big-endian integer of 1..8 bytes (DECIMAL, DATETIME2, TIME2...).
+  core::Result<uint64_t> UintBe(size_t width);
+  // MySQL length-encoded integer (0xFB..0xFE prefixes); 0xFB/0xFF are errors.
+  core::Result<uint64_t> PackedInt();
+  // Exactly n bytes, as a view into the underlying data.
+  core::Result<std::string_view> Bytes(size_t n);
+  // A length-encoded integer followed by that many bytes.
+  core::Result<std::string_view> PackedBytes();
+  // Bytes up to (not including) the next NUL, which is consumed.
+  core::Result<std::string_view> NulTerminated();
+  core::Status Skip(size_t n);
+
+ private:
+  core::Error Overrun(size_t wanted) const;
+
+  std::string_view data_;
+  size_t pos_ = 0;
+};
+
+}  // namespace cdc::mysql

@@ -1,0 +1,51 @@
+// TableMapCache: table maps by table id and the core::TableSchema built from
+// each (column names from optional metadata, else col_1.. or names the source
+// supplied from information_schema). Single-threaded: owned by one decoder.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "connectors/mysql/table_map.h"
+#include "core/model/row_change.h"
+
+namespace cdc::mysql {
+
+class TableMapCache {
+ public:
+  struct Entry {
+    std::shared_ptr<const TableMap> map;
+    std::shared_ptr<const core::TableSchema> schema;
+  };
+
+  // Stores a freshly decoded map. The schema object is reused while the
+  // definition (types, metadata, names) is unchanged, so its version is stable
+  // across the repeated TABLE_MAPs of every transaction.
+  const Entry& Put(TableMap map);
+  // The entry for a table id, or nullptr when no TABLE_MAP was seen for it.
+  const Entry* Find(uint64_t table_id) const;
+
+  // Column names from information_schema for tables logged without names
+  // (binlog_row_metadata=MINIMAL). Applied to current and future maps.
+  void SetColumnNames(const std::string& database, const std::string& table,
+                      std::vector<std::string> names);
+  // Drops names and schemas of a table after DDL; the next TABLE_MAP rebuilds them.
+  void Invalidate(const std::string& database, const std::string& table);
+  void InvalidateAll();
+
+  size_t size() const { return by_id_.size(); }
+
+ private:
+  std::shared_ptr<const core::TableSchema> BuildSchema(const TableMap& map) const;
+
+  std::unordered_map<uint64_t, Entry> by_id_;
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> names_;
+  uint64_t next_version_ = 1;
+};
+
+}  // namespace cdc::mysql

@@ -38,3 +38,19 @@ function(cdc_test name)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
     PROPERTIES ENVIRONMENT "CDC_SOURCE_DIR=${CMAKE_SOURCE_DIR};CDC_BINARY_DIR=${CMAKE_BINARY_DIR}")
 endfunction()
+
+# cdc_add_folders(DIR...): add_subdirectory for each folder that exists and is
+# not listed in CDC_SKIP (paths relative to the source root).
+function(cdc_add_folders)
+  file(RELATIVE_PATH here ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR})
+  foreach(dir ${ARGN})
+    if(here)
+      set(path "${here}/${dir}")
+    else()
+      set(path "${dir}")
+    endif()
+    if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/CMakeLists.txt AND NOT path IN_LIST CDC_SKIP)
+      add_subdirectory(${dir})
+    endif()
+  endforeach()
+endfunction()

@@ -43,6 +43,11 @@ class Source {
   virtual void Confirm(const Position& position) = 0;
 
   virtual SourceProgress Progress() const = 0;
+
+  // Called once after Run has returned and the final Confirm was made (a
+  // graceful stop): deliver that confirmation (e.g. a last standby status
+  // update) and close connections.
+  virtual void Shutdown() {}
 };
 
 }  // namespace cdc::core

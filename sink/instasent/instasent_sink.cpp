@@ -1,0 +1,475 @@
+#include "sink/instasent/instasent_sink.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "core/model/json_writer.h"
+#include "sink/batch.h"
+#include "sink/instasent/api_urls.h"
+#include "sink/instasent/http_client.h"
+#include "sink/instasent/response_parser.h"
+#include "sink/ordering_lanes.h"
+#include "sink/sink_logger.h"
+#include "sink/sink_metrics.h"
+
+namespace cdc::sink {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The longest the loop sleeps without a reason: bounds the delay of a Stop or
+// a missed wake-up.
+constexpr std::chrono::milliseconds kMaxPoll{500};
+
+bool PowerOfTwo(int n) { return n > 0 && (n & (n - 1)) == 0; }
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class InstasentSink final : public core::Sink {
+ public:
+  InstasentSink(const InstasentSinkOptions& options, core::AckListener& listener,
+                core::DeadLetterStore& dead_letters, core::Metrics& metrics)
+      : options_(options),
+        listener_(listener),
+        dead_letters_(dead_letters),
+        metrics_(metrics, options.name),
+        urls_(options.url, options.project, options.datasource),
+        policy_(options.retry),
+        lanes_(static_cast<size_t>(std::max(1, options.max_in_flight)),
+               static_cast<size_t>(std::clamp(options.batch_size, 1, 100))),
+        lane_state_(lanes_.LaneCount()),
+        max_buffered_(options.max_buffered ? options.max_buffered
+                                           : lanes_.LaneCount() * lanes_.batch_size() * 8),
+        log_(SinkLogger()) {}
+
+  ~InstasentSink() override { Stop(); }
+
+  core::Status Start() override;
+  core::Status Submit(core::Record record) override;
+  void Flush() override;
+  size_t Pending() const override { return pending_.load(); }
+  bool Drain(std::chrono::milliseconds timeout) override;
+  void Stop() override;
+  std::optional<core::Error> Failure() const override {
+    std::lock_guard lock(mu_);
+    return failure_;
+  }
+
+ private:
+  // Per-lane state owned by the HTTP thread. `held` are batches taken from
+  // the lane and not finished: the front one is in flight or waiting for its
+  // retry; halves of a split wait behind it, before anything still queued.
+  struct LaneState {
+    std::deque<Batch> held;
+    bool in_flight = false;
+    Clock::time_point not_before{};
+    int rate_limited = 0;  // consecutive 429s of the front batch
+  };
+
+  void Run();
+  // Picks the lanes that can send now; returns when the loop should look again.
+  Clock::time_point ScheduleSends(std::vector<size_t>& ready);
+  void Dispatch(size_t lane);
+  void OnResponse(size_t lane, const HttpResponse& response);
+  void OnAccepted(size_t lane, const std::string& body);
+  void OnRejectedAll(size_t lane, const HttpResponse& response);
+  void OnBadRequest(size_t lane, const HttpResponse& response);
+  void OnRateLimited(size_t lane, const HttpResponse& response);
+  void RetryLater(size_t lane, const std::string& why);
+  // Finishes the front batch of `lane`: dead letters the failed items (with
+  // their reasons) and acknowledges everything. False when a dead letter
+  // could not be stored (the sink has then failed).
+  bool Complete(size_t lane, const std::vector<ItemOutcome>& outcomes);
+  bool PutDeadLetter(const core::Record& record, const std::string& reason);
+  void Fail(core::Error error);
+  std::string Describe(const Batch& batch) const;
+
+  const InstasentSinkOptions options_;
+  core::AckListener& listener_;
+  core::DeadLetterStore& dead_letters_;
+  SinkMetrics metrics_;
+  ApiUrls urls_;
+  RetryPolicy policy_;  // HTTP thread only (Start uses it before the thread runs)
+
+  mutable std::mutex mu_;
+  std::condition_variable changed_;  // space freed, records done, failure, stop
+  OrderingLanes lanes_;              // guarded by mu_
+  std::optional<core::Error> failure_;  // guarded by mu_
+  Clock::time_point flush_before_{};    // guarded by mu_: records queued before it go at once
+  std::atomic<size_t> pending_{0};
+  std::atomic<bool> stopping_{false};
+
+  std::vector<LaneState> lane_state_;  // HTTP thread only
+  Clock::time_point paused_until_[kEndpointCount]{};  // HTTP thread only: 429 pauses
+  const size_t max_buffered_;
+  std::unique_ptr<HttpClient> http_;
+  std::thread thread_;
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+core::Status InstasentSink::Start() {
+  if (options_.url.empty() || options_.project.empty() || options_.datasource.empty()) {
+    return core::Fail(core::Error::Config("sink " + options_.name +
+                                          ": url, project and datasource are required"));
+  }
+  if (options_.batch_size < 1 || options_.batch_size > 100) {
+    return core::Fail(core::Error::Config("sink " + options_.name + ": batch_size must be 1..100"));
+  }
+  auto http = HttpClient::Create({options_.token, options_.ca_file, options_.timeout_ms});
+  if (!http) return core::Fail(http.error());
+  http_ = std::move(*http);
+
+  const HttpResponse probe = http_->Perform({"GET", urls_.Probe(), {}});
+  metrics_.Requests(probe.status).Add();
+  if (probe.status == 401 || probe.status == 403 || probe.status == 404) {
+    core::Error error = core::Error::Config(
+        "sink " + options_.name + ": the Instasent API answered " + std::to_string(probe.status) +
+        " (" + ErrorMessage(probe.body) + ") for project " + options_.project + ", datasource " +
+        options_.datasource + ": check the token, project and datasource");
+    Fail(error);
+    return core::Fail(error);
+  }
+  if (probe.status == 0) {
+    // The API may come back; the send loop retries without limit.
+    log_->warn("sink {}: cannot reach {} yet ({}); records will wait and be retried",
+               options_.name, options_.url, probe.transport_error);
+  } else if (probe.status >= 300) {
+    log_->warn("sink {}: probe of {} answered {}; going on", options_.name, options_.url,
+               probe.status);
+  } else {
+    log_->info("sink {}: connected to {} (project {}, datasource {}, {} lanes, batch {})",
+               options_.name, options_.url, options_.project, options_.datasource,
+               lanes_.LaneCount(), lanes_.batch_size());
+  }
+  thread_ = std::thread([this] { Run(); });
+  return {};
+}
+
+core::Status InstasentSink::Submit(core::Record record) {
+  bool wake = false;
+  {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [&] {
+      return failure_ || stopping_.load() || pending_.load() < max_buffered_;
+    });
+    if (failure_) return core::Fail(*failure_);
+    if (stopping_.load()) return core::Fail(core::Error::Fatal("sink " + options_.name + " stopped"));
+    wake = lanes_.Push(std::move(record), Clock::now()).wake;
+    metrics_.buffered().Set(static_cast<double>(++pending_));
+  }
+  if (wake && http_) http_->Wakeup();
+  return {};
+}
+
+void InstasentSink::Flush() {
+  {
+    std::lock_guard lock(mu_);
+    flush_before_ = Clock::now() + std::chrono::microseconds(1);
+  }
+  if (http_) http_->Wakeup();
+}
+
+bool InstasentSink::Drain(std::chrono::milliseconds timeout) {
+  Flush();
+  std::unique_lock lock(mu_);
+  changed_.wait_for(lock, timeout, [&] { return pending_.load() == 0 || failure_.has_value(); });
+  return pending_.load() == 0;
+}
+
+void InstasentSink::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (thread_.joinable()) {
+    http_->Wakeup();
+    thread_.join();
+  }
+}
+
+void InstasentSink::Fail(core::Error error) {
+  {
+    std::lock_guard lock(mu_);
+    if (failure_) return;
+    failure_ = error;
+  }
+  log_->error("sink {}: {}", options_.name, error.Describe());
+  changed_.notify_all();
+}
+
+void InstasentSink::Run() {
+  std::vector<size_t> ready;
+  while (!stopping_.load()) {
+    ready.clear();
+    const Clock::time_point next = ScheduleSends(ready);
+    for (size_t lane : ready) Dispatch(lane);
+    const auto now = policy_.Now();
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - now);
+    wait = std::clamp(wait, std::chrono::milliseconds(0), kMaxPoll);
+    // A deadline a fraction of a millisecond away must not become a busy loop.
+    if (next > now && wait.count() == 0) wait = std::chrono::milliseconds(1);
+    http_->Poll(wait);
+  }
+}
+
+Clock::time_point InstasentSink::ScheduleSends(std::vector<size_t>& ready) {
+  const auto now = policy_.Now();
+  auto next = now + kMaxPoll;
+  std::lock_guard lock(mu_);
+  if (failure_) return next;  // sticky: nothing is sent any more
+  const auto linger = std::chrono::milliseconds(options_.linger_ms);
+  for (size_t lane = 0; lane < lanes_.LaneCount(); ++lane) {
+    LaneState& state = lane_state_[lane];
+    if (state.in_flight) continue;
+    if (state.held.empty()) {
+      if (lanes_.Empty(lane)) continue;
+      const auto oldest = lanes_.OldestQueuedAt(lane);
+      if (!lanes_.FrontRunClosed(lane) && oldest + linger > now && oldest >= flush_before_) {
+        next = std::min(next, oldest + linger);
+        continue;
+      }
+      Batch batch = lanes_.TakeRun(lane);
+      if (batch.endpoint == Endpoint::kContacts) {
+        batch.sync = options_.contact_sync == ContactSync::kAlways ||
+                     (options_.contact_sync == ContactSync::kAuto &&
+                      lanes_.HoldsDependentOf(lane, batch));
+      }
+      state.held.push_back(std::move(batch));
+    }
+    const Batch& front = state.held.front();
+    const auto not_before = std::max(state.not_before,
+                                     paused_until_[static_cast<int>(front.endpoint)]);
+    if (not_before > now) {
+      next = std::min(next, not_before);
+      continue;
+    }
+    ready.push_back(lane);
+  }
+  return next;
+}
+
+void InstasentSink::Dispatch(size_t lane) {
+  LaneState& state = lane_state_[lane];
+  Batch& batch = state.held.front();
+  // A contact batch split after a 400 may now have to wait for what follows.
+  if (batch.endpoint == Endpoint::kContacts && !batch.sync &&
+      options_.contact_sync == ContactSync::kAuto) {
+    for (size_t i = 1; i < state.held.size() && !batch.sync; ++i) {
+      batch.sync = HasDependent(batch, state.held[i].records);
+    }
+  }
+  HttpRequest request;
+  if (batch.endpoint == Endpoint::kDelete) {
+    request = {"DELETE", urls_.Delete(batch.records.front().user_id), {}};
+  } else {
+    request = {"POST", urls_.Batch(batch.endpoint, batch.sync), JoinItems(batch)};
+  }
+  state.in_flight = true;
+  metrics_.in_flight().Add(1);
+  log_->debug("sink {}: lane {} sends {}", options_.name, lane, Describe(batch));
+  http_->Send(std::move(request), [this, lane](HttpResponse response) {
+    lane_state_[lane].in_flight = false;
+    metrics_.in_flight().Add(-1);
+    if (stopping_.load()) return;
+    OnResponse(lane, response);
+  });
+}
+
+void InstasentSink::OnResponse(size_t lane, const HttpResponse& response) {
+  metrics_.Requests(response.status).Add();
+  if (Failure()) return;
+  const long status = response.status;
+  const Batch& batch = lane_state_[lane].held.front();
+  if (status == 0) return RetryLater(lane, response.transport_error);
+  if (status != 429) lane_state_[lane].rate_limited = 0;
+  if (status >= 200 && status < 300) return OnAccepted(lane, response.body);
+  switch (status) {
+    case 401:
+    case 403:
+    case 404:
+      return Fail(core::Error::Config(
+          "sink " + options_.name + ": the Instasent API answered " + std::to_string(status) +
+          " (" + ErrorMessage(response.body) + ") to " + Describe(batch) +
+          ": check the token, project and datasource"));
+    case 400: return OnBadRequest(lane, response);
+    case 422: return OnRejectedAll(lane, response);
+    case 429: return OnRateLimited(lane, response);
+    case 408: return RetryLater(lane, "408 request timeout");
+    default: break;
+  }
+  if (status >= 500) return RetryLater(lane, std::to_string(status) + " " + ErrorMessage(response.body));
+  // Any other answer is permanent for these items: keep them, go on.
+  OnRejectedAll(lane, response);
+}
+
+void InstasentSink::OnAccepted(size_t lane, const std::string& body) {
+  const Batch& batch = lane_state_[lane].held.front();
+  std::vector<ItemOutcome> outcomes(batch.records.size());
+  if (batch.endpoint != Endpoint::kDelete) {
+    auto parsed = ParseBatchResponse(body, batch.records.size());
+    if (parsed) {
+      outcomes = std::move(*parsed);
+    } else {
+      // The status says accepted; a body we cannot read must not block the lane.
+      log_->warn("sink {}: accepted {} with an unreadable body ({}); counting every item as "
+                 "accepted", options_.name, Describe(batch), parsed.error().message);
+    }
+  }
+  Complete(lane, outcomes);
+}
+
+void InstasentSink::OnRejectedAll(size_t lane, const HttpResponse& response) {
+  const Batch& batch = lane_state_[lane].held.front();
+  std::vector<ItemOutcome> outcomes;
+  if (batch.endpoint != Endpoint::kDelete) {
+    if (auto parsed = ParseBatchResponse(response.body, batch.records.size())) {
+      outcomes = std::move(*parsed);
+    }
+  }
+  if (outcomes.empty()) {
+    std::string reason = "HTTP " + std::to_string(response.status) + ": ";
+    reason += ErrorMessage(response.body);
+    outcomes.assign(batch.records.size(), ItemOutcome{false, reason});
+  }
+  Complete(lane, outcomes);
+}
+
+void InstasentSink::OnBadRequest(size_t lane, const HttpResponse& response) {
+  LaneState& state = lane_state_[lane];
+  if (state.held.front().records.size() < 2) {
+    std::string reason = "HTTP 400: " + ErrorMessage(response.body);
+    Complete(lane, {ItemOutcome{false, reason}});
+    return;
+  }
+  log_->debug("sink {}: 400 for {}; splitting to isolate the rejected items", options_.name,
+              Describe(state.held.front()));
+  auto [first, second] = SplitInHalves(std::move(state.held.front()));
+  state.held.pop_front();
+  state.held.push_front(std::move(second));
+  state.held.push_front(std::move(first));
+}
+
+void InstasentSink::OnRateLimited(size_t lane, const HttpResponse& response) {
+  LaneState& state = lane_state_[lane];
+  metrics_.rate_limited().Add();
+  const Endpoint endpoint = state.held.front().endpoint;
+  const auto until =
+      policy_.RateLimitedUntil(response.rate_limit_reset, response.retry_after, ++state.rate_limited);
+  auto& paused = paused_until_[static_cast<int>(endpoint)];
+  if (until > paused) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - policy_.Now());
+    // Once per pause, not per request: the other lanes' 429s join it.
+    if (paused < policy_.Now()) {
+      log_->warn("sink {}: rate limited on {}; pausing that endpoint for {} ms", options_.name,
+                 EndpointName(endpoint), ms.count());
+    }
+    paused = until;
+  }
+}
+
+void InstasentSink::RetryLater(size_t lane, const std::string& why) {
+  LaneState& state = lane_state_[lane];
+  Batch& batch = state.held.front();
+  ++batch.attempt;
+  metrics_.retries().Add();
+  const auto delay = policy_.Backoff(batch.attempt);
+  state.not_before = policy_.Now() + delay;
+  // Powers of two: a long outage logs a few lines, not one per attempt.
+  if (PowerOfTwo(batch.attempt)) {
+    log_->warn("sink {}: {} failed ({}); attempt {}, retrying in {} ms", options_.name,
+               Describe(batch), why, batch.attempt, delay.count());
+  }
+}
+
+bool InstasentSink::Complete(size_t lane, const std::vector<ItemOutcome>& outcomes) {
+  LaneState& state = lane_state_[lane];
+  Batch& batch = state.held.front();
+  if (batch.attempt >= 2) {
+    log_->info("sink {}: {} went through after {} attempts", options_.name, Describe(batch),
+               batch.attempt + 1);
+  }
+  for (size_t i = 0; i < batch.records.size(); ++i) {
+    const core::Record& record = batch.records[i];
+    const bool ok = i >= outcomes.size() || outcomes[i].ok;
+    if (!ok && !PutDeadLetter(record, outcomes[i].errors)) return false;
+    metrics_.Records(record.kind, ok ? RecordOutcome::kAccepted : RecordOutcome::kDeadLettered)
+        .Add();
+    listener_.OnDone(record.ticket);
+  }
+  const size_t done = batch.records.size();
+  state.held.pop_front();
+  state.not_before = {};
+  {
+    std::lock_guard lock(mu_);
+    pending_ -= done;
+    metrics_.buffered().Set(static_cast<double>(pending_.load()));
+  }
+  changed_.notify_all();
+  return true;
+}
+
+bool InstasentSink::PutDeadLetter(const core::Record& record, const std::string& reason) {
+  core::DeadLetter letter;
+  letter.pipeline = options_.pipeline;
+  letter.destination = options_.name;
+  letter.kind = core::RecordKindName(record.kind);
+  letter.user_id = record.user_id;
+  letter.table = record.table;
+  if (record.json.empty()) {
+    letter.payload = "{\"_user_id\":";
+    core::AppendJsonString(letter.payload, record.user_id);
+    letter.payload += '}';
+  } else {
+    letter.payload = record.json;
+  }
+  letter.reason = reason;
+  letter.position = record.position.ToString();
+  letter.created_at_ms = NowMs();
+  auto stored = dead_letters_.PutDeadLetter(letter);
+  if (!stored) {
+    Fail(core::Error::Fatal("sink " + options_.name + ": cannot store a dead letter: " +
+                            stored.error().Describe()));
+    return false;
+  }
+  log_->debug("sink {}: dead-lettered {} for user {}: {}", options_.name, letter.kind,
+              record.user_id, reason);
+  return true;
+}
+
+std::string InstasentSink::Describe(const Batch& batch) const {
+  if (batch.endpoint == Endpoint::kDelete) return "DELETE contact";
+  return "POST " + std::string(EndpointName(batch.endpoint)) + " (" +
+         std::to_string(batch.records.size()) + " items)";
+}
+
+}  // namespace
+
+core::Result<ContactSync> ParseContactSync(std::string_view text) {
+  if (text == "auto") return ContactSync::kAuto;
+  if (text == "always") return ContactSync::kAlways;
+  if (text == "never") return ContactSync::kNever;
+  return core::Fail(core::Error::Config("contact_sync must be auto, always or never, not '" +
+                                        std::string(text) + "'"));
+}
+
+std::unique_ptr<core::Sink> MakeInstasentSink(const InstasentSinkOptions& options,
+                                              core::AckListener& listener,
+                                              core::DeadLetterStore& dead_letters,
+                                              core::Metrics& metrics) {
+  return std::make_unique<InstasentSink>(options, listener, dead_letters, metrics);
+}
+
+}  // namespace cdc::sink

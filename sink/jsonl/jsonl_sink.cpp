@@ -1,0 +1,103 @@
+#include "sink/jsonl/jsonl_sink.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+
+#include "core/model/json_writer.h"
+#include "sink/sink_metrics.h"
+
+namespace cdc::sink {
+
+namespace {
+
+class JsonlSink final : public core::Sink {
+ public:
+  JsonlSink(const JsonlSinkOptions& options, core::AckListener& listener, core::Metrics& metrics)
+      : options_(options), listener_(listener), metrics_(metrics, options.name) {}
+  ~JsonlSink() override { Stop(); }
+
+  core::Status Start() override {
+    std::lock_guard lock(mu_);
+    if (options_.path == "-" || options_.path.empty()) {
+      out_ = stdout;
+      return {};
+    }
+    out_ = std::fopen(options_.path.c_str(), "ae");
+    if (out_ == nullptr) {
+      return core::Fail(core::Error::Config("sink " + options_.name + ": cannot open " +
+                                            options_.path + ": " + std::strerror(errno)));
+    }
+    owned_ = true;
+    return {};
+  }
+
+  core::Status Submit(core::Record record) override {
+    std::lock_guard lock(mu_);
+    if (failure_) return core::Fail(*failure_);
+    if (out_ == nullptr) return core::Fail(core::Error::Bug("jsonl sink used before Start"));
+    line_.clear();
+    line_ += "{\"kind\":";
+    core::AppendJsonString(line_, core::RecordKindName(record.kind));
+    line_ += ",\"user_id\":";
+    core::AppendJsonString(line_, record.user_id);
+    line_ += ",\"destination\":";
+    core::AppendJsonString(line_, record.destination.empty() ? options_.name : record.destination);
+    line_ += ",\"item\":";
+    line_ += record.json.empty() ? "null" : record.json;
+    line_ += "}\n";
+    if (std::fwrite(line_.data(), 1, line_.size(), out_) != line_.size()) {
+      failure_ = core::Error::Fatal("sink " + options_.name + ": cannot write " + options_.path +
+                                    ": " + std::strerror(errno));
+      return core::Fail(*failure_);
+    }
+    metrics_.Records(record.kind, RecordOutcome::kAccepted).Add();
+    listener_.OnDone(record.ticket);
+    return {};
+  }
+
+  void Flush() override {
+    std::lock_guard lock(mu_);
+    if (out_) std::fflush(out_);
+  }
+
+  size_t Pending() const override { return 0; }
+
+  bool Drain(std::chrono::milliseconds) override {
+    Flush();
+    return true;
+  }
+
+  void Stop() override {
+    std::lock_guard lock(mu_);
+    if (out_ == nullptr) return;
+    std::fflush(out_);
+    if (owned_) std::fclose(out_);
+    out_ = nullptr;
+  }
+
+  std::optional<core::Error> Failure() const override {
+    std::lock_guard lock(mu_);
+    return failure_;
+  }
+
+ private:
+  const JsonlSinkOptions options_;
+  core::AckListener& listener_;
+  SinkMetrics metrics_;
+  mutable std::mutex mu_;
+  std::FILE* out_ = nullptr;  // guarded by mu_
+  bool owned_ = false;
+  std::string line_;
+  std::optional<core::Error> failure_;
+};
+
+}  // namespace
+
+std::unique_ptr<core::Sink> MakeJsonlSink(const JsonlSinkOptions& options,
+                                          core::AckListener& listener, core::Metrics& metrics) {
+  return std::make_unique<JsonlSink>(options, listener, metrics);
+}
+
+}  // namespace cdc::sink

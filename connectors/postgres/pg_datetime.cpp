@@ -1,0 +1,222 @@
+#include "connectors/postgres/pg_datetime.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace cdc::pg {
+namespace {
+
+constexpr int64_t kSecondsPerDay = 86400;
+
+core::Error Bad(const char* type, std::string_view text) {
+  return core::Error::BadData(std::string("not a PostgreSQL ") + type + " value: '" +
+                              std::string(text.substr(0, 64)) + "'");
+}
+
+// A cursor over ISO date/time text; every Read* returns false on mismatch.
+class Scanner {
+ public:
+  explicit Scanner(std::string_view s) : s_(s) {}
+
+  bool ReadDigits(size_t min_len, size_t max_len, int64_t& out) {
+    size_t n = 0;
+    int64_t v = 0;
+    while (pos_ + n < s_.size() && n < max_len && s_[pos_ + n] >= '0' && s_[pos_ + n] <= '9') {
+      v = v * 10 + (s_[pos_ + n] - '0');
+      ++n;
+    }
+    if (n < min_len) return false;
+    pos_ += n;
+    out = v;
+    return true;
+  }
+  bool Accept(char c) {
+    if (pos_ < s_.size() && s_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+  std::optional<char> Peek() const {
+    if (pos_ < s_.size()) return s_[pos_];
+    return std::nullopt;
+  }
+  bool done() const { return pos_ == s_.size(); }
+  std::string_view rest() const { return s_.substr(pos_); }
+
+ private:
+  std::string_view s_;
+  size_t pos_ = 0;
+};
+
+bool IsSpecial(std::string_view text) {
+  return text == "infinity" || text == "-infinity";
+}
+
+bool IsBc(std::string_view text) {
+  return text.size() > 3 && text.substr(text.size() - 3) == " BC";
+}
+
+struct Ymd {
+  int64_t y = 0, m = 0, d = 0;
+};
+
+bool ReadDate(Scanner& in, Ymd& out) {
+  // Years have at least 4 digits and may have more (up to 294276 / 5874897).
+  return in.ReadDigits(4, 7, out.y) && in.Accept('-') && in.ReadDigits(2, 2, out.m) &&
+         in.Accept('-') && in.ReadDigits(2, 2, out.d) && out.m >= 1 && out.m <= 12 &&
+         out.d >= 1 && out.d <= 31;
+}
+
+struct Hms {
+  int64_t h = 0, m = 0, s = 0;
+  std::string_view fraction;  // digits after '.', possibly empty
+};
+
+bool ReadTime(Scanner& in, Hms& out) {
+  if (!(in.ReadDigits(2, 2, out.h) && in.Accept(':') && in.ReadDigits(2, 2, out.m) &&
+        in.Accept(':') && in.ReadDigits(2, 2, out.s))) {
+    return false;
+  }
+  if (out.h > 24 || out.m > 59 || out.s > 60) return false;
+  if (in.Accept('.')) {
+    std::string_view rest = in.rest();
+    int64_t ignored = 0;
+    if (!in.ReadDigits(1, 9, ignored)) return false;
+    out.fraction = rest.substr(0, rest.size() - in.rest().size());
+  }
+  return true;
+}
+
+// "+HH", "+HH:MM", "+HH:MM:SS" (and '-') → seconds east of UTC.
+bool ReadOffset(Scanner& in, int64_t& seconds) {
+  int sign = 0;
+  if (in.Accept('+')) {
+    sign = 1;
+  } else if (in.Accept('-')) {
+    sign = -1;
+  } else {
+    return false;
+  }
+  int64_t h = 0, m = 0, s = 0;
+  if (!in.ReadDigits(2, 2, h)) return false;
+  if (in.Accept(':')) {
+    if (!in.ReadDigits(2, 2, m)) return false;
+    if (in.Accept(':') && !in.ReadDigits(2, 2, s)) return false;
+  }
+  seconds = sign * (h * 3600 + m * 60 + s);
+  return true;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+Ymd CivilFromDays(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  Ymd out;
+  out.d = doy - (153 * mp + 2) / 5 + 1;
+  out.m = mp < 10 ? mp + 3 : mp - 9;
+  out.y = yoe + era * 400 + (out.m <= 2);
+  return out;
+}
+
+std::string FormatTime(int64_t h, int64_t m, int64_t s, std::string_view fraction) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(h),
+                static_cast<long long>(m), static_cast<long long>(s));
+  std::string out = buf;
+  if (!fraction.empty()) {
+    out.push_back('.');
+    out.append(fraction);
+  }
+  return out;
+}
+
+std::string FormatDate(const Ymd& d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(d.y),
+                static_cast<long long>(d.m), static_cast<long long>(d.d));
+  return buf;
+}
+
+}  // namespace
+
+core::Result<core::Value> DateFromText(std::string_view text) {
+  if (IsSpecial(text) || IsBc(text)) return core::Value::String(std::string(text));
+  Scanner in(text);
+  Ymd d;
+  if (!ReadDate(in, d) || !in.done()) return core::Fail(Bad("date", text));
+  return core::Value::Date(std::string(text));
+}
+
+core::Result<core::Value> TimeFromText(std::string_view text) {
+  Scanner in(text);
+  Hms t;
+  if (!ReadTime(in, t) || !in.done()) return core::Fail(Bad("time", text));
+  return core::Value::Time(std::string(text));
+}
+
+core::Result<core::Value> TimeTzFromText(std::string_view text) {
+  Scanner in(text);
+  Hms t;
+  int64_t offset = 0;
+  if (!ReadTime(in, t) || !ReadOffset(in, offset) || !in.done()) {
+    return core::Fail(Bad("timetz", text));
+  }
+  int64_t secs = t.h * 3600 + t.m * 60 + t.s - offset;
+  secs = ((secs % kSecondsPerDay) + kSecondsPerDay) % kSecondsPerDay;
+  return core::Value::Time(FormatTime(secs / 3600, secs / 60 % 60, secs % 60, t.fraction));
+}
+
+core::Result<core::Value> TimestampFromText(std::string_view text) {
+  if (IsSpecial(text) || IsBc(text)) return core::Value::String(std::string(text));
+  Scanner in(text);
+  Ymd d;
+  Hms t;
+  if (!ReadDate(in, d) || !in.Accept(' ') || !ReadTime(in, t) || !in.done()) {
+    return core::Fail(Bad("timestamp", text));
+  }
+  std::string out(text);
+  out[text.find(' ')] = 'T';  // the date part has no space
+  return core::Value::Timestamp(std::move(out));
+}
+
+core::Result<core::Value> TimestampTzFromText(std::string_view text) {
+  if (IsSpecial(text) || IsBc(text)) return core::Value::String(std::string(text));
+  Scanner in(text);
+  Ymd d;
+  Hms t;
+  int64_t offset = 0;
+  if (!ReadDate(in, d) || !in.Accept(' ') || !ReadTime(in, t) || !ReadOffset(in, offset) ||
+      !in.done()) {
+    return core::Fail(Bad("timestamptz", text));
+  }
+  // Whole seconds since the Unix epoch in UTC; the fraction is untouched by
+  // offsets (they are whole seconds) and is kept exactly as printed.
+  int64_t secs = DaysFromCivil(d.y, d.m, d.d) * kSecondsPerDay + t.h * 3600 + t.m * 60 + t.s -
+                 offset;
+  int64_t days = secs >= 0 ? secs / kSecondsPerDay : -((-secs + kSecondsPerDay - 1) / kSecondsPerDay);
+  int64_t sod = secs - days * kSecondsPerDay;
+  Ymd utc = CivilFromDays(days);
+  // Shifting 0001-01-01 00:30+01 lands in 1 BC, which ISO text cannot carry here.
+  if (utc.y < 1) return core::Value::String(std::string(text));
+  return core::Value::TimestampTz(FormatDate(utc) + "T" +
+                                  FormatTime(sod / 3600, sod / 60 % 60, sod % 60, t.fraction) +
+                                  "Z");
+}
+
+}  // namespace cdc::pg

@@ -16,7 +16,7 @@
 #include "sink/instasent/http_client.h"
 #include "sink/instasent/response_parser.h"
 #include "sink/ordering_lanes.h"
-#include "sink/sink_logger.h"
+#include "core/log/log.h"
 #include "sink/sink_metrics.h"
 
 namespace cdc::sink {
@@ -52,7 +52,7 @@ class InstasentSink final : public core::Sink {
         lane_state_(lanes_.LaneCount()),
         max_buffered_(options.max_buffered ? options.max_buffered
                                            : lanes_.LaneCount() * lanes_.batch_size() * 8),
-        log_(SinkLogger()) {}
+        log_(core::Logger("sink")) {}
 
   ~InstasentSink() override { Stop(); }
 

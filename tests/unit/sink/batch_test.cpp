@@ -1,0 +1,83 @@
+#include "sink/batch.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace cdc::sink {
+namespace {
+
+Batch MakeBatch(int n) {
+  Batch batch;
+  batch.endpoint = Endpoint::kEvents;
+  batch.sync = true;
+  batch.attempt = 3;
+  for (int i = 0; i < n; ++i) {
+    core::Record r;
+    r.kind = core::RecordKind::kEvent;
+    r.user_id = "u" + std::to_string(i);
+    r.json = "{\"_user_id\":\"u" + std::to_string(i) + "\"}";
+    r.ticket = static_cast<uint64_t>(i);
+    batch.records.push_back(r);
+  }
+  return batch;
+}
+
+TEST(BatchTest, JoinItemsMakesAJsonArrayOfTheSerialisedItems) {
+  EXPECT_EQ(JoinItems(MakeBatch(0)), "[]");
+  EXPECT_EQ(JoinItems(MakeBatch(1)), "[{\"_user_id\":\"u0\"}]");
+  EXPECT_EQ(JoinItems(MakeBatch(3)),
+            "[{\"_user_id\":\"u0\"},{\"_user_id\":\"u1\"},{\"_user_id\":\"u2\"}]");
+}
+
+TEST(BatchTest, SplitInHalvesKeepsOrderEndpointAndSyncAndResetsAttempts) {
+  auto [first, second] = SplitInHalves(MakeBatch(5));
+  ASSERT_EQ(first.records.size(), 2u);
+  ASSERT_EQ(second.records.size(), 3u);
+  EXPECT_EQ(first.records[0].ticket, 0u);
+  EXPECT_EQ(first.records[1].ticket, 1u);
+  EXPECT_EQ(second.records[0].ticket, 2u);
+  EXPECT_EQ(second.records[2].ticket, 4u);
+  EXPECT_EQ(first.endpoint, Endpoint::kEvents);
+  EXPECT_EQ(second.endpoint, Endpoint::kEvents);
+  EXPECT_TRUE(first.sync);
+  EXPECT_TRUE(second.sync);
+  EXPECT_EQ(first.attempt, 0);
+  EXPECT_EQ(second.attempt, 0);
+}
+
+// Repeated halving isolates one bad item out of 100 in at most 7 levels, and
+// every good item ends up in a batch without the bad one.
+TEST(BatchTest, RepeatedSplittingIsolatesTheBadItem) {
+  const uint64_t bad = 67;
+  std::vector<Batch> work{MakeBatch(100)};
+  std::vector<uint64_t> sent_ok;
+  int requests = 0;
+  while (!work.empty()) {
+    Batch batch = std::move(work.front());
+    work.erase(work.begin());
+    ++requests;
+    bool has_bad = false;
+    for (const auto& r : batch.records) has_bad |= r.ticket == bad;
+    if (!has_bad) {
+      for (const auto& r : batch.records) sent_ok.push_back(r.ticket);
+      continue;
+    }
+    if (batch.records.size() == 1) continue;  // dead-lettered
+    auto [a, b] = SplitInHalves(std::move(batch));
+    work.insert(work.begin(), std::move(b));
+    work.insert(work.begin(), std::move(a));
+  }
+  ASSERT_EQ(sent_ok.size(), 99u);
+  for (size_t i = 0; i + 1 < sent_ok.size(); ++i) EXPECT_LT(sent_ok[i], sent_ok[i + 1]);
+  EXPECT_LE(requests, 1 + 2 * 7);
+}
+
+TEST(BatchTest, EndpointOfEachRecordKind) {
+  EXPECT_EQ(EndpointOf(core::RecordKind::kContactUpsert), Endpoint::kContacts);
+  EXPECT_EQ(EndpointOf(core::RecordKind::kContactDelete), Endpoint::kDelete);
+  EXPECT_EQ(EndpointOf(core::RecordKind::kEvent), Endpoint::kEvents);
+}
+
+}  // namespace
+}  // namespace cdc::sink

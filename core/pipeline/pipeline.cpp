@@ -185,7 +185,7 @@ Status Pipeline::DeadLetterRow(const RowChange& change, const MappingFailure& fa
   letter.payload = RowToJson(change);
   letter.reason = failure.mapping + ": " + failure.error.message;
   letter.position = change.position.ToString();
-  Logger("pipeline")->warn("dead-lettered a {} row of {} at {}: {}", OpName(change.op), letter.table,
+  Logger("pipeline")->warn("dead-lettered a row of {} ({}) at {}: {}", letter.table, OpName(change.op),
                            letter.position, letter.reason);
   if (auto st = state_.PutDeadLetter(letter); !st) return st;
   return {};

@@ -40,6 +40,9 @@ TEST_F(StateStoreTest, ValuesSurviveReopenAndArePerPipeline) {
   EXPECT_EQ(store->Get("a").value().value(), "3");
   EXPECT_EQ(store->Get("b").value().value(), "2");
   EXPECT_FALSE(store->Get("missing").value().has_value());
+  auto values = store->Values().value();
+  EXPECT_EQ(values.size(), 3u);
+  EXPECT_EQ(values["b"], "2");
   ASSERT_TRUE(store->Erase("b"));
   EXPECT_FALSE(store->Get("b").value().has_value());
 

@@ -142,3 +142,25 @@ def sink_yaml(emulator, extra=""):
   token: ${{INSTASENT_TOKEN}}
   linger_ms: 20
 {extra}"""
+
+
+def mariadb(sql, check=True):
+    """Runs SQL with the mariadb client against the with-mariadb.sh server; rows as lists of strings."""
+    cmd = ["mariadb", "--protocol=TCP", "-h", os.environ["MYSQL_HOST"], "-P", os.environ["MYSQL_PORT"], "-uroot",
+           "--default-character-set=utf8mb4", "-N", "-B", "test", "-e", sql]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if check and out.returncode != 0:
+        raise RuntimeError(f"mariadb failed: {out.stderr}")
+    return [line.split("\t") for line in out.stdout.splitlines() if line]
+
+
+def mariadb_json(select_json_object, table):
+    """Rows as dicts via JSON_ARRAYAGG(JSON_OBJECT(...)) FROM table."""
+    rows = mariadb(f"SELECT COALESCE(JSON_ARRAYAGG({select_json_object}), '[]') FROM {table}")
+    return json.loads(rows[0][0])
+
+
+def restart_mariadb():
+    """Restarts the server of the enclosing with-mariadb.sh run (same data and port)."""
+    script = os.path.join(os.environ["CDC_SOURCE_DIR"], "tests", "lib", "with-mariadb.sh")
+    subprocess.run([script, "--restart"], check=True)

@@ -49,6 +49,7 @@ class EventDecoder {
   const std::map<uint8_t, uint64_t>& ignored_counts() const { return ignored_counts_; }
 
  private:
+  core::Result<BinlogEvent> DecodeFramed(std::string_view raw, bool inside_payload);
   core::Result<EventBody> DecodeBody(const EventHeader& header, std::string_view body);
   core::Result<EventBody> DecodeRows(const EventHeader& header, std::string_view body);
   core::Result<EventBody> DecodePayload(std::string_view body);

@@ -38,10 +38,11 @@ core::Result<RowsHeader> DecodeRowsHeader(uint8_t type, std::string_view body,
 core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const TableMap& map);
 
 // One image: NULL bitmap over the present columns, then their values.
-// `partial_json`: the image is an update's after image of PARTIAL_UPDATE_ROWS
-// (value_options bit 0 set) and JSON columns may hold diffs.
+// `before` is set for the after image of PARTIAL_UPDATE_ROWS: the image then
+// starts with value_options, and JSON columns flagged partial hold diffs that
+// are applied to the before value.
 core::Result<std::vector<core::Value>> DecodeRowImage(ByteReader& reader, const TableMap& map,
                                                       const std::vector<bool>& present,
-                                                      const std::vector<bool>* partial_columns);
+                                                      const std::vector<core::Value>* before);
 
 }  // namespace cdc::mysql

@@ -1,0 +1,307 @@
+// Storage formats per type (integers little endian unless noted):
+//   TINY/SHORT/INT24/LONG/LONGLONG 1/2/3/4/8 bytes; FLOAT/DOUBLE IEEE 4/8
+//   NEWDECIMAL see decimal.h; YEAR 1 byte (+1900, 0 = 0000)
+//   DATE 3 bytes: day 5 bits | month 4 bits | year 15 bits
+//   TIME 3 bytes signed HHMMSS; DATETIME 8 bytes YYYYMMDDHHMMSS; TIMESTAMP 4 bytes epoch
+//   TIME2/DATETIME2/TIMESTAMP2 big endian (3/5/4 bytes) + (fsp+1)/2 fraction bytes
+//   VARCHAR 1 or 2 length bytes (max length < 256 or not); CHAR idem by its length
+//   BLOB/TEXT/JSON/GEOMETRY/VECTOR `meta` length bytes then data
+//   ENUM 1-2 bytes index, SET 1-8 bytes bitmap, BIT big endian (bits+7)/8 bytes
+#include "connectors/mysql/column_value.h"
+
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <string>
+
+#include "connectors/mysql/charset.h"
+#include "connectors/mysql/decimal.h"
+#include "connectors/mysql/json_binary.h"
+
+namespace cdc::mysql {
+namespace {
+
+using core::Value;
+
+core::Error Unsupported(uint8_t type) {
+  return core::Error::BadData(std::string("unsupported column type ") + ColumnTypeName(type) +
+                              " (" + std::to_string(type) + ")");
+}
+
+int64_t SignExtend(uint64_t v, size_t bytes) {
+  const int shift = static_cast<int>(64 - 8 * bytes);
+  return static_cast<int64_t>(v << shift) >> shift;
+}
+
+Value IntValue(uint64_t raw, size_t bytes, bool is_unsigned) {
+  if (!is_unsigned) return Value::Int(SignExtend(raw, bytes));
+  if (raw > static_cast<uint64_t>(INT64_MAX)) return Value::Decimal(std::to_string(raw));
+  return Value::Int(static_cast<int64_t>(raw));
+}
+
+// Fraction bytes of TIME2/DATETIME2/TIMESTAMP2 as microseconds (unsigned form).
+core::Result<uint32_t> ReadFraction(ByteReader& r, int fsp) {
+  switch (fsp) {
+    case 0: return 0u;
+    case 1: case 2: return r.UintBe(1).map([](uint64_t v) { return static_cast<uint32_t>(v * 10000); });
+    case 3: case 4: return r.UintBe(2).map([](uint64_t v) { return static_cast<uint32_t>(v * 100); });
+    case 5: case 6: return r.UintBe(3).map([](uint64_t v) { return static_cast<uint32_t>(v); });
+    default: return core::Fail(core::Error::BadData("invalid fractional precision " + std::to_string(fsp)));
+  }
+}
+
+std::string Fraction(uint32_t micros, int fsp) {
+  if (fsp <= 0) return "";
+  char buf[8];
+  std::snprintf(buf, sizeof(buf), "%06u", micros % 1000000);
+  return "." + std::string(buf, static_cast<size_t>(fsp));
+}
+
+Value DateValue(unsigned year, unsigned month, unsigned day) {
+  // Zero dates ('0000-00-00', or a zero month/day) are not dates: NULL.
+  if (month == 0 || day == 0) return Value::Null();
+  char buf[48];
+  std::snprintf(buf, sizeof(buf), "%04u-%02u-%02u", year, month, day);
+  return Value::Date(buf);
+}
+
+Value DateTimeValue(unsigned year, unsigned month, unsigned day, unsigned hour, unsigned minute,
+                    unsigned second, uint32_t micros, int fsp) {
+  if (month == 0 || day == 0) return Value::Null();
+  char buf[80];
+  std::snprintf(buf, sizeof(buf), "%04u-%02u-%02uT%02u:%02u:%02u", year, month, day, hour, minute,
+                second);
+  return Value::Timestamp(buf + Fraction(micros, fsp));
+}
+
+Value EpochValue(uint64_t seconds, uint32_t micros, int fsp) {
+  if (seconds == 0 && micros == 0) return Value::Null();  // '0000-00-00 00:00:00'
+  time_t t = static_cast<time_t>(seconds);
+  struct tm tm_utc;
+  gmtime_r(&t, &tm_utc);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm_utc);
+  return Value::TimestampTz(buf + Fraction(micros, fsp) + "Z");
+}
+
+Value TimeValue(bool negative, uint64_t hour, unsigned minute, unsigned second, uint32_t micros,
+                int fsp) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%s%02llu:%02u:%02u", negative ? "-" : "",
+                static_cast<unsigned long long>(hour), minute, second);
+  return Value::Time(buf + Fraction(micros, fsp));
+}
+
+core::Result<Value> ReadTime2(ByteReader& r, int fsp) {
+  // TIME2: 3-byte big-endian with a 0x800000 offset; the fraction shares the
+  // sign, so negative values with a fraction borrow one from the integer part.
+  MYSQL_ASSIGN_OR_RETURN(uint64_t raw, r.UintBe(3));
+  int64_t intpart = static_cast<int64_t>(raw) - 0x800000;
+  int64_t frac = 0;
+  if (fsp == 1 || fsp == 2) {
+    MYSQL_ASSIGN_OR_RETURN(uint64_t f, r.UintBe(1));
+    frac = static_cast<int64_t>(f);
+    if (intpart < 0 && frac != 0) { intpart++; frac -= 0x100; }
+    frac *= 10000;
+  } else if (fsp == 3 || fsp == 4) {
+    MYSQL_ASSIGN_OR_RETURN(uint64_t f, r.UintBe(2));
+    frac = static_cast<int64_t>(f);
+    if (intpart < 0 && frac != 0) { intpart++; frac -= 0x10000; }
+    frac *= 100;
+  } else if (fsp == 5 || fsp == 6) {
+    MYSQL_ASSIGN_OR_RETURN(uint64_t f, r.UintBe(3));
+    int64_t packed = static_cast<int64_t>((raw << 24) | f) - 0x800000000000LL;
+    intpart = packed >> 24;  // arithmetic shift keeps the sign
+    frac = packed - intpart * (1LL << 24);
+    if (intpart < 0 && frac != 0) { intpart++; frac -= 1LL << 24; }
+  } else if (fsp != 0) {
+    return core::Fail(core::Error::BadData("invalid TIME fractional precision"));
+  }
+  int64_t packed = intpart * (1LL << 24) + frac;
+  bool negative = packed < 0;
+  uint64_t v = negative ? static_cast<uint64_t>(-packed) : static_cast<uint64_t>(packed);
+  uint64_t hms = v >> 24;
+  uint32_t micros = static_cast<uint32_t>(v % (1ULL << 24));
+  return TimeValue(negative, (hms >> 12) % (1 << 10), (hms >> 6) % 64, hms % 64, micros, fsp);
+}
+
+core::Result<Value> ReadDateTime2(ByteReader& r, int fsp) {
+  MYSQL_ASSIGN_OR_RETURN(uint64_t raw, r.UintBe(5));
+  MYSQL_ASSIGN_OR_RETURN(uint32_t micros, ReadFraction(r, fsp));
+  int64_t intpart = static_cast<int64_t>(raw) - 0x8000000000LL;
+  if (intpart < 0) return core::Fail(core::Error::BadData("negative DATETIME"));
+  uint64_t ymd = static_cast<uint64_t>(intpart) >> 17, ym = ymd >> 5;
+  uint64_t hms = static_cast<uint64_t>(intpart) % (1 << 17);
+  return DateTimeValue(static_cast<unsigned>(ym / 13), static_cast<unsigned>(ym % 13),
+                       static_cast<unsigned>(ymd % 32), static_cast<unsigned>(hms >> 12),
+                       static_cast<unsigned>((hms >> 6) % 64), static_cast<unsigned>(hms % 64),
+                       micros, fsp);
+}
+
+Value FloatValue(float f) {
+  // Through the shortest text of the float, so FLOAT 1.1 is 1.1, not 1.100000023841858.
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof(buf), f);
+  double d = 0;
+  std::from_chars(buf, res.ptr, d);
+  return Value::Double(d);
+}
+
+core::Result<Value> ReadString(ByteReader& r, const TableMap& m, size_t col, size_t length_bytes) {
+  MYSQL_ASSIGN_OR_RETURN(uint64_t len, r.UintLe(length_bytes));
+  MYSQL_ASSIGN_OR_RETURN(std::string_view raw, r.Bytes(len));
+  return TextValue(raw, m.collations[col]);
+}
+
+Value EnumValue(const TableMap& m, size_t col, uint64_t index) {
+  const auto& names = m.enum_values[col];
+  if (names.empty()) return Value::Int(static_cast<int64_t>(index));
+  if (index == 0 || index > names.size()) return Value::String("");  // invalid value ''
+  return Value::String(names[index - 1]);
+}
+
+Value SetValue(const TableMap& m, size_t col, uint64_t bits) {
+  const auto& names = m.set_values[col];
+  if (names.empty()) {
+    if (bits > static_cast<uint64_t>(INT64_MAX)) return Value::Decimal(std::to_string(bits));
+    return Value::Int(static_cast<int64_t>(bits));
+  }
+  std::string out;
+  for (size_t i = 0; i < names.size() && i < 64; ++i) {
+    if ((bits >> i) & 1) {
+      if (!out.empty()) out += ",";
+      out += names[i];
+    }
+  }
+  return Value::String(out);
+}
+
+}  // namespace
+
+core::Result<std::string_view> ReadBlobBytes(ByteReader& reader, uint16_t length_bytes) {
+  if (length_bytes < 1 || length_bytes > 4) {
+    return core::Fail(core::Error::BadData("invalid BLOB length size " + std::to_string(length_bytes)));
+  }
+  MYSQL_ASSIGN_OR_RETURN(uint64_t len, reader.UintLe(length_bytes));
+  return reader.Bytes(len);
+}
+
+core::Result<Value> ReadColumnValue(ByteReader& r, const TableMap& m, size_t col) {
+  const uint8_t type = m.types[col];
+  const uint16_t meta = m.meta[col];
+  const bool is_unsigned = m.is_unsigned[col];
+  switch (type) {
+    case kTypeTiny: case kTypeShort: case kTypeInt24: case kTypeLong: case kTypeLongLong: {
+      size_t bytes = type == kTypeTiny ? 1 : type == kTypeShort ? 2 : type == kTypeInt24 ? 3
+                     : type == kTypeLong ? 4 : 8;
+      MYSQL_ASSIGN_OR_RETURN(uint64_t raw, r.UintLe(bytes));
+      return IntValue(raw, bytes, is_unsigned);
+    }
+    case kTypeFloat: {
+      MYSQL_ASSIGN_OR_RETURN(uint32_t raw, r.U32());
+      float f;
+      std::memcpy(&f, &raw, sizeof(f));
+      return FloatValue(f);
+    }
+    case kTypeDouble: {
+      MYSQL_ASSIGN_OR_RETURN(uint64_t raw, r.U64());
+      double d;
+      std::memcpy(&d, &raw, sizeof(d));
+      return Value::Double(d);
+    }
+    case kTypeNewDecimal: {
+      MYSQL_ASSIGN_OR_RETURN(std::string text, ReadDecimal(r, meta >> 8, meta & 0xFF));
+      return Value::Decimal(std::move(text));
+    }
+    case kTypeYear: {
+      MYSQL_ASSIGN_OR_RETURN(uint8_t y, r.U8());
+      return Value::Int(y == 0 ? 0 : 1900 + y);
+    }
+    case kTypeDate: case kTypeNewDate: {
+      MYSQL_ASSIGN_OR_RETURN(uint32_t v, r.U24());
+      return DateValue(v >> 9, (v >> 5) & 15, v & 31);
+    }
+    case kTypeTime: {
+      MYSQL_ASSIGN_OR_RETURN(uint64_t raw, r.UintLe(3));
+      int64_t v = SignExtend(raw, 3);
+      bool negative = v < 0;
+      uint64_t a = static_cast<uint64_t>(negative ? -v : v);
+      return TimeValue(negative, a / 10000, (a / 100) % 100, a % 100, 0, 0);
+    }
+    case kTypeTime2:
+      return ReadTime2(r, meta);
+    case kTypeDateTime: {
+      MYSQL_ASSIGN_OR_RETURN(uint64_t v, r.U64());
+      uint64_t date = v / 1000000, time = v % 1000000;
+      return DateTimeValue(static_cast<unsigned>(date / 10000), (date / 100) % 100, date % 100,
+                           static_cast<unsigned>(time / 10000), (time / 100) % 100, time % 100, 0, 0);
+    }
+    case kTypeDateTime2:
+      return ReadDateTime2(r, meta);
+    case kTypeTimestamp: {
+      MYSQL_ASSIGN_OR_RETURN(uint32_t secs, r.U32());
+      return EpochValue(secs, 0, 0);
+    }
+    case kTypeTimestamp2: {
+      MYSQL_ASSIGN_OR_RETURN(uint64_t secs, r.UintBe(4));
+      MYSQL_ASSIGN_OR_RETURN(uint32_t micros, ReadFraction(r, meta));
+      return EpochValue(secs, micros, meta);
+    }
+    case kTypeVarchar: case kTypeVarString:
+      return ReadString(r, m, col, meta < 256 ? 1 : 2);
+    case kTypeString: {
+      uint8_t real = meta >> 8;
+      uint32_t length = meta & 0xFF;
+      if ((real & 0x30) != 0x30) {  // CHAR(>255): the length borrows two bits
+        length |= ((real & 0x30) ^ 0x30) << 4;
+        real |= 0x30;
+      }
+      if (real == kTypeEnum) {
+        MYSQL_ASSIGN_OR_RETURN(uint64_t idx, r.UintLe(length));
+        return EnumValue(m, col, idx);
+      }
+      if (real == kTypeSet) {
+        MYSQL_ASSIGN_OR_RETURN(uint64_t bits, r.UintLe(length));
+        return SetValue(m, col, bits);
+      }
+      return ReadString(r, m, col, length < 256 ? 1 : 2);
+    }
+    case kTypeEnum: {
+      MYSQL_ASSIGN_OR_RETURN(uint64_t idx, r.UintLe(meta & 0xFF));
+      return EnumValue(m, col, idx);
+    }
+    case kTypeSet: {
+      MYSQL_ASSIGN_OR_RETURN(uint64_t bits, r.UintLe(meta & 0xFF));
+      return SetValue(m, col, bits);
+    }
+    case kTypeBit: {
+      uint32_t nbits = (meta >> 8) * 8 + (meta & 0xFF);
+      size_t bytes = (nbits + 7) / 8;
+      if (bytes == 0 || bytes > 8) {
+        MYSQL_ASSIGN_OR_RETURN(std::string_view raw, r.Bytes(bytes));
+        return Value::Bytes(std::string(raw));
+      }
+      MYSQL_ASSIGN_OR_RETURN(uint64_t v, r.UintBe(bytes));
+      if (v > static_cast<uint64_t>(INT64_MAX)) return Value::Decimal(std::to_string(v));
+      return Value::Int(static_cast<int64_t>(v));
+    }
+    case kTypeBlob: case kTypeTinyBlob: case kTypeMediumBlob: case kTypeLongBlob: {
+      MYSQL_ASSIGN_OR_RETURN(std::string_view raw, ReadBlobBytes(r, meta));
+      return TextValue(raw, m.collations[col]);
+    }
+    case kTypeJson: {
+      MYSQL_ASSIGN_OR_RETURN(std::string_view raw, ReadBlobBytes(r, meta));
+      MYSQL_ASSIGN_OR_RETURN(std::string text, JsonBinaryToText(raw));
+      return Value::Json(std::move(text));
+    }
+    case kTypeGeometry: case kTypeVector: {
+      MYSQL_ASSIGN_OR_RETURN(std::string_view raw, ReadBlobBytes(r, meta));
+      return Value::Bytes(std::string(raw));
+    }
+    default:
+      return core::Fail(Unsupported(type));
+  }
+}
+
+}  // namespace cdc::mysql

@@ -1,0 +1,173 @@
+// Rows event body (v1: types 23-25, v2: 30-32 and 39, MariaDB compressed v1: 166-168):
+//   table_id u48 (u32 if the post-header is 6) | flags u16
+//   v2 only: extra_len u16 (counts itself) | extra data
+//   column_count lenenc | present bitmap | update only: after-image bitmap
+//   rows: [before image] [after image] per row, each image =
+//     (PARTIAL_UPDATE_ROWS after image: value_options lenenc [+ partial bitmap])
+//     NULL bitmap over present columns | values of present, non-NULL columns
+// Compressed events zlib-compress everything after the bitmaps, behind one
+// header byte 0x80|n and an n-byte big-endian uncompressed length.
+#include "connectors/mysql/row_decoder.h"
+
+#include <string>
+
+#include "connectors/mysql/column_value.h"
+#include "connectors/mysql/event_bodies.h"
+#include "connectors/mysql/json_binary.h"
+
+namespace cdc::mysql {
+namespace {
+
+constexpr uint64_t kPartialJsonUpdates = 1;
+
+std::vector<bool> LsbBits(std::string_view bytes, size_t count) {
+  std::vector<bool> bits(count);
+  for (size_t i = 0; i < count; ++i) bits[i] = (static_cast<uint8_t>(bytes[i / 8]) >> (i % 8)) & 1;
+  return bits;
+}
+
+size_t CountSet(const std::vector<bool>& bits) {
+  size_t n = 0;
+  for (bool b : bits) n += b;
+  return n;
+}
+
+}  // namespace
+
+core::Result<RowsHeader> DecodeRowsHeader(uint8_t type, std::string_view body,
+                                          uint8_t post_header_len, std::string& storage) {
+  RowsHeader h;
+  switch (type) {
+    case kWriteRowsEventV0: case kWriteRowsEventV1: case kWriteRowsEventV2:
+    case kMariaWriteRowsCompressedEventV1: case kMariaWriteRowsCompressedEvent:
+      h.kind = RowsKind::kWrite;
+      break;
+    case kUpdateRowsEventV0: case kUpdateRowsEventV1: case kUpdateRowsEventV2:
+    case kPartialUpdateRowsEvent: case kMariaUpdateRowsCompressedEventV1:
+    case kMariaUpdateRowsCompressedEvent:
+      h.kind = RowsKind::kUpdate;
+      break;
+    default:
+      h.kind = RowsKind::kDelete;
+  }
+  h.version = (type >= kWriteRowsEventV2 && type <= kDeleteRowsEventV2) ||
+                      type == kPartialUpdateRowsEvent || type >= kMariaWriteRowsCompressedEvent
+                  ? 2
+                  : type <= kDeleteRowsEventV0 ? 0 : 1;
+  h.compressed = type >= kMariaWriteRowsCompressedEventV1 && type <= kMariaDeleteRowsCompressedEvent;
+  h.partial_json = type == kPartialUpdateRowsEvent;
+
+  ByteReader r(body);
+  if (post_header_len == 6) {
+    MYSQL_ASSIGN_OR_RETURN(uint32_t id, r.U32());
+    h.table_id = id;
+  } else {
+    MYSQL_ASSIGN_OR_RETURN(h.table_id, r.U48());
+  }
+  MYSQL_ASSIGN_OR_RETURN(h.flags, r.U16());
+  if (h.version == 2) {
+    MYSQL_ASSIGN_OR_RETURN(uint16_t extra_len, r.U16());
+    if (extra_len < 2) return core::Fail(core::Error::BadData("rows event: bad extra data length"));
+    MYSQL_RETURN_IF_ERROR(r.Skip(extra_len - 2));
+  }
+  MYSQL_ASSIGN_OR_RETURN(h.column_count, r.PackedInt());
+  if (h.column_count > 4096) return core::Fail(core::Error::BadData("rows event: too many columns"));
+  const size_t bitmap_len = (h.column_count + 7) / 8;
+  MYSQL_ASSIGN_OR_RETURN(std::string_view before_bits, r.Bytes(bitmap_len));
+  h.columns_before = LsbBits(before_bits, h.column_count);
+  if (h.kind == RowsKind::kUpdate) {
+    MYSQL_ASSIGN_OR_RETURN(std::string_view after_bits, r.Bytes(bitmap_len));
+    h.columns_after = LsbBits(after_bits, h.column_count);
+  }
+  if (h.compressed) {
+    MYSQL_ASSIGN_OR_RETURN(h.rows, MariaUncompress(r.Rest(), storage));
+  } else {
+    h.rows = r.Rest();
+  }
+  return h;
+}
+
+core::Result<std::vector<core::Value>> DecodeRowImage(ByteReader& r, const TableMap& map,
+                                                      const std::vector<bool>& present,
+                                                      const std::vector<core::Value>* before) {
+  const size_t n = map.column_count();
+  std::vector<bool> partial(n, false);
+  if (before != nullptr) {
+    MYSQL_ASSIGN_OR_RETURN(uint64_t options, r.PackedInt());
+    if (options & kPartialJsonUpdates) {
+      std::vector<size_t> json_columns;
+      for (size_t i = 0; i < n; ++i) {
+        if (map.types[i] == kTypeJson) json_columns.push_back(i);
+      }
+      MYSQL_ASSIGN_OR_RETURN(std::string_view bits, r.Bytes((json_columns.size() + 7) / 8));
+      std::vector<bool> flags = LsbBits(bits, json_columns.size());
+      for (size_t k = 0; k < json_columns.size(); ++k) partial[json_columns[k]] = flags[k];
+    }
+  }
+  const size_t present_count = CountSet(present);
+  MYSQL_ASSIGN_OR_RETURN(std::string_view null_bytes, r.Bytes((present_count + 7) / 8));
+  std::vector<bool> nulls = LsbBits(null_bytes, present_count);
+
+  std::vector<core::Value> image(n);
+  size_t k = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!present[i]) continue;  // stays Absent
+    if (nulls[k++]) {
+      image[i] = core::Value::Null();
+      continue;
+    }
+    if (partial[i]) {
+      MYSQL_ASSIGN_OR_RETURN(std::string_view diff, ReadBlobBytes(r, map.meta[i]));
+      const core::Value& old = (*before)[i];
+      if (old.kind() != core::ValueKind::kJson) {
+        return core::Fail(core::Error::BadData("partial JSON update without a before value"));
+      }
+      MYSQL_ASSIGN_OR_RETURN(std::string text, ApplyJsonDiff(old.text(), diff));
+      image[i] = core::Value::Json(std::move(text));
+      continue;
+    }
+    auto value = ReadColumnValue(r, map, i);
+    if (!value) {
+      core::Error e = std::move(value).error();
+      e.message += " (column " + std::to_string(i + 1) + ")";
+      e.table = map.database + "." + map.table;
+      return core::Fail(std::move(e));
+    }
+    image[i] = std::move(*value);
+  }
+  return image;
+}
+
+core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const TableMap& map) {
+  if (header.column_count != map.column_count()) {
+    return core::Fail(core::Error::BadData(
+        "rows event has " + std::to_string(header.column_count) + " columns, table map of " +
+        map.database + "." + map.table + " has " + std::to_string(map.column_count())));
+  }
+  std::vector<Row> rows;
+  ByteReader r(header.rows);
+  while (!r.empty()) {
+    Row row;
+    switch (header.kind) {
+      case RowsKind::kWrite: {
+        MYSQL_ASSIGN_OR_RETURN(row.after, DecodeRowImage(r, map, header.columns_before, nullptr));
+        break;
+      }
+      case RowsKind::kDelete: {
+        MYSQL_ASSIGN_OR_RETURN(row.before, DecodeRowImage(r, map, header.columns_before, nullptr));
+        break;
+      }
+      case RowsKind::kUpdate: {
+        MYSQL_ASSIGN_OR_RETURN(row.before, DecodeRowImage(r, map, header.columns_before, nullptr));
+        MYSQL_ASSIGN_OR_RETURN(row.after,
+                               DecodeRowImage(r, map, header.columns_after,
+                                              header.partial_json ? &row.before : nullptr));
+        break;
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace cdc::mysql

@@ -135,7 +135,7 @@ Ymd CivilFromDays(int64_t z) {
 }
 
 std::string FormatTime(int64_t h, int64_t m, int64_t s, std::string_view fraction) {
-  char buf[16];
+  char buf[64];  // sized for any int64 so the compiler can prove no truncation
   std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(h),
                 static_cast<long long>(m), static_cast<long long>(s));
   std::string out = buf;
@@ -147,7 +147,7 @@ std::string FormatTime(int64_t h, int64_t m, int64_t s, std::string_view fractio
 }
 
 std::string FormatDate(const Ymd& d) {
-  char buf[32];
+  char buf[72];
   std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(d.y),
                 static_cast<long long>(d.m), static_cast<long long>(d.d));
   return buf;

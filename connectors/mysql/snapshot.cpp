@@ -7,7 +7,7 @@
 
 #include "connectors/mysql/mysql_checks.h"
 #include "connectors/mysql/mysql_connection.h"
-#include "connectors/mysql/text_values.h"
+#include "connectors/mysql/snapshot_values.h"
 
 namespace cdc::mysql {
 

@@ -1,4 +1,4 @@
-#include "connectors/mysql/text_values.h"
+#include "connectors/mysql/snapshot_values.h"
 
 #include <mysql.h>
 
@@ -12,11 +12,11 @@ namespace cdc::mysql {
 
 namespace {
 
-// MySQL prints zero dates as all zeros (also zero month/day parts); the binlog
-// decoder turns them into NULL, so the snapshot does too.
+// Zero dates ('0000-00-00', or a zero month or day) are NULL in the binlog
+// decoder, so the snapshot makes them NULL too.
 bool IsZeroDate(std::string_view text) {
   if (text.size() < 10) return false;
-  return text.substr(0, 4) == "0000" || text.substr(5, 2) == "00" || text.substr(8, 2) == "00";
+  return text.substr(5, 2) == "00" || text.substr(8, 2) == "00";
 }
 
 // "YYYY-MM-DD HH:MM:SS[.ffffff]" -> "YYYY-MM-DDTHH:MM:SS[.ffffff]".

@@ -11,6 +11,10 @@
 #include "core/model/result.h"
 #include "core/pipeline/mapping.h"
 
+namespace cdc::core {
+class Metrics;
+}  // namespace cdc::core
+
 namespace cdc::config {
 
 struct SourceConfig {
@@ -62,7 +66,14 @@ core::Result<PipelineConfig> LoadConfig(const std::string& path);
 struct MappingContext {
   std::string default_schema;       // "public" for postgres, the DSN database for mysql
   core::SourceKind source = core::SourceKind::kPostgres;
+  // Optional: counts NaN/Infinity floats sent as null
+  // (cdc_mapping_nonfinite_values_total{pipeline}).
+  core::Metrics* metrics = nullptr;
 };
+
+// The context a pipeline's own source implies: postgres → schema "public";
+// mysql → the database named in the DSN path (empty when it names none).
+MappingContext MappingContextFor(const PipelineConfig& config);
 
 // Compiles `mappings:`; errors name file:line:column.
 core::Result<std::unique_ptr<core::Mapping>> CompileMapping(const PipelineConfig& config,

@@ -1,0 +1,253 @@
+#include "config/mapping_entry.h"
+
+#include <set>
+
+#include "config/time_text.h"
+#include "core/model/json_writer.h"
+
+namespace cdc::config {
+namespace {
+
+using core::Fail;
+using core::Op;
+using core::Record;
+using core::RecordKind;
+using core::RowChange;
+using core::Value;
+
+// Renders an id (user id, event id, event type): always a non-empty string.
+core::Result<std::string> RenderId(const Template& t, const RowView& row, const char* what) {
+  Value scratch;
+  auto v = t.Evaluate(row, scratch);
+  if (!v) return Fail(v.error());
+  const Value& value = **v;
+  if (value.is_absent()) {
+    return Fail(core::Error::BadData(std::string(what) + " '" + t.text() +
+                                     "' needs a column value the source did not deliver"));
+  }
+  if (value.is_null()) {
+    return Fail(core::Error::BadData(std::string(what) + " '" + t.text() + "' is NULL"));
+  }
+  std::string text = value.ToText();
+  if (text.empty()) {
+    return Fail(core::Error::BadData(std::string(what) + " '" + t.text() + "' is empty"));
+  }
+  return text;
+}
+
+// Appends `"key":value` pairs (absent values omitted), each preceded by a
+// comma unless `first` is set and nothing was written yet.
+core::Status AppendFields(const NamedTemplates& fields, const RowView& row, bool first,
+                          std::string& json, uint64_t& nonfinite) {
+  Value scratch;
+  for (const auto& [key, tmpl] : fields) {
+    auto v = tmpl.Evaluate(row, scratch);
+    if (!v) return Fail(v.error());
+    if ((*v)->is_absent()) continue;  // omit keeps the stored value
+    if (!first) json.push_back(',');
+    first = false;
+    core::AppendJsonString(json, key);
+    json.push_back(':');
+    if (!core::AppendJsonValue(json, **v)) ++nonfinite;
+  }
+  return {};
+}
+
+class EntryRun {
+ public:
+  EntryRun(const MappingEntry& e, const RowChange& c, const std::vector<int>& index,
+           std::vector<Record>& out, uint64_t& nonfinite)
+      : e_(e), c_(c), new_row_(c.after, index), old_row_(c.before, index), out_(out),
+        nonfinite_(nonfinite) {}
+
+  core::Status Run() {
+    const RowView& row = c_.op == Op::kDelete ? old_row_ : new_row_;
+    if (e_.where && !e_.where->Evaluate(c_.op, row, old_row_)) return {};
+    return e_.contact ? Contact(*e_.contact) : Event(*e_.event, row);
+  }
+
+ private:
+  Record Make(RecordKind kind, std::string user_id) const {
+    Record r;
+    r.kind = kind;
+    r.user_id = std::move(user_id);
+    r.destination = e_.destination;
+    r.table = e_.table;
+    r.position = c_.position;
+    return r;
+  }
+
+  core::Status Contact(const ContactSpec& spec) {
+    if (c_.op == Op::kDelete) {
+      if (!spec.delete_contact) return {};
+      auto uid = RenderId(spec.user_id, old_row_, "user_id");
+      if (!uid) {
+        core::Error e = uid.error();
+        e.message += " (a deleted row carries only what the source sends of the old row; "
+                     "map user_id from key columns or send the full old row)";
+        return Fail(std::move(e));
+      }
+      out_.push_back(Make(RecordKind::kContactDelete, std::move(*uid)));
+      return {};
+    }
+    auto uid = RenderId(spec.user_id, new_row_, "user_id");
+    if (!uid) return Fail(uid.error());
+    std::string json = "{\"_user_id\":";
+    core::AppendJsonString(json, *uid);
+    if (auto st = AppendFields(spec.attributes, new_row_, false, json, nonfinite_); !st) return st;
+    json.push_back('}');
+    if (c_.op == Op::kUpdate && spec.delete_and_upsert && !old_row_.empty()) {
+      // The old user id counts only when the source delivered it.
+      Value scratch;
+      auto old = spec.user_id.Evaluate(old_row_, scratch);
+      if (old && !(*old)->is_absent() && !(*old)->is_null()) {
+        std::string old_uid = (*old)->ToText();
+        if (!old_uid.empty() && old_uid != *uid) {
+          out_.push_back(Make(RecordKind::kContactDelete, std::move(old_uid)));
+        }
+      }
+    }
+    Record r = Make(RecordKind::kContactUpsert, std::move(*uid));
+    r.json = std::move(json);
+    out_.push_back(std::move(r));
+    return {};
+  }
+
+  core::Result<std::string> DefaultEventId() const {
+    const auto& schema = *c_.table;
+    const std::vector<Value>& values = c_.op == Op::kDelete ? c_.before : c_.after;
+    if (schema.key.empty()) {
+      return Fail(core::Error::BadData("table " + e_.table +
+                                       " has no primary key for the default _event_id; "
+                                       "give the event an 'id:' template"));
+    }
+    std::string id = e_.pipeline + ":" + e_.table;
+    for (size_t k : schema.key) {
+      if (k >= values.size() || values[k].is_absent()) {
+        return Fail(core::Error::BadData("key column '" +
+                                         (k < schema.columns.size() ? schema.columns[k] : "?") +
+                                         "' was not delivered; cannot build _event_id"));
+      }
+      id += ':';
+      id += values[k].ToText();
+    }
+    if (c_.op == Op::kUpdate || c_.op == Op::kDelete) {
+      id += ':';
+      id += core::OpName(c_.op);
+      id += ':';
+      id += c_.position.ToString();
+    }
+    return id;
+  }
+
+  core::Status Event(const EventSpec& spec, const RowView& row) {
+    auto uid = RenderId(spec.user_id, row, "user_id");
+    if (!uid) return Fail(uid.error());
+    auto type = RenderId(spec.type, row, "type");
+    if (!type) return Fail(type.error());
+    auto id = spec.id ? RenderId(*spec.id, row, "id") : DefaultEventId();
+    if (!id) return Fail(id.error());
+
+    int64_t when = c_.commit_time_us;
+    if (spec.date) {
+      Value scratch;
+      auto v = spec.date->Evaluate(row, scratch);
+      if (!v) return Fail(v.error());
+      if ((*v)->is_absent() || (*v)->is_null()) {
+        // A snapshot row without its real date would look fresh and fire
+        // automations for history.
+        if (c_.op == Op::kSnapshot) {
+          return Fail(core::Error::BadData("date '" + spec.date->text() +
+                                           "' is NULL or missing in a snapshot row"));
+        }
+      } else {
+        auto us = ValueToEpochMicros(**v);
+        if (!us) return Fail(core::Error::BadData("date '" + spec.date->text() + "': " +
+                                                  us.error().message));
+        when = *us;
+      }
+    }
+
+    std::string json = "{\"_user_id\":";
+    core::AppendJsonString(json, *uid);
+    json += ",\"_event_id\":";
+    core::AppendJsonString(json, *id);
+    json += ",\"_event_type\":";
+    core::AppendJsonString(json, *type);
+    if (when != 0) {
+      json += ",\"_event_date\":";
+      core::AppendJsonString(json, FormatEventDate(when));
+    }
+    json += ",\"_event_parameters\":{";
+    if (auto st = AppendFields(spec.parameters, row, true, json, nonfinite_); !st) return st;
+    json.push_back('}');
+    if (spec.user_data) {
+      json += ",\"_user_data\":{";
+      if (auto st = AppendFields(*spec.user_data, row, true, json, nonfinite_); !st) return st;
+      json.push_back('}');
+    }
+    json.push_back('}');
+    Record r = Make(RecordKind::kEvent, std::move(*uid));
+    r.event_id = std::move(*id);
+    r.json = std::move(json);
+    // Milliseconds are what the API sees, so the recorded time matches them.
+    r.event_time_us = when - ((when % 1000) + 1000) % 1000;
+    out_.push_back(std::move(r));
+    return {};
+  }
+
+  const MappingEntry& e_;
+  const RowChange& c_;
+  RowView new_row_;
+  RowView old_row_;
+  std::vector<Record>& out_;
+  uint64_t& nonfinite_;
+};
+
+void AddColumns(const ColumnSlots& slots, const std::vector<int>& ids, std::set<int>& into) {
+  (void)slots;
+  into.insert(ids.begin(), ids.end());
+}
+
+}  // namespace
+
+void MappingEntry::Apply(const core::RowChange& change, const std::vector<int>& index,
+                         std::vector<core::Record>& out,
+                         std::vector<core::MappingFailure>& failures, uint64_t& nonfinite) const {
+  if ((ops & OpBit(change.op)) == 0) return;
+  const size_t before = out.size();
+  EntryRun run(*this, change, index, out, nonfinite);
+  if (auto st = run.Run(); !st) {
+    out.resize(before);  // all or nothing per entry
+    core::Error e = st.error();
+    e.message = name + ": " + e.message;
+    e.table = table;
+    e.position = change.position.ToString();
+    failures.push_back(core::MappingFailure{std::move(e), name});
+  }
+}
+
+core::Mapping::TableNeeds MappingEntry::Needs() const {
+  core::Mapping::TableNeeds needs;
+  needs.table = table;
+  needs.columns = slots.names();
+  std::set<int> old_slots;
+  if (where) AddColumns(slots, where->ChangedSlots(), old_slots);
+  const bool deletes = (ops & OpBit(core::Op::kDelete)) != 0;
+  if (contact) {
+    const bool reads_old_uid = (deletes && contact->delete_contact) ||
+                               ((ops & OpBit(core::Op::kUpdate)) && contact->delete_and_upsert);
+    if (reads_old_uid) AddColumns(slots, contact->user_id.Slots(), old_slots);
+    needs.needs_deletes = deletes && contact->delete_contact;
+    if (deletes && where) AddColumns(slots, where->Slots(), old_slots);
+  } else if (event) {
+    needs.needs_deletes = deletes;
+    if (deletes) {
+      for (size_t i = 0; i < slots.names().size(); ++i) old_slots.insert(static_cast<int>(i));
+    }
+  }
+  for (int s : old_slots) needs.old_columns.push_back(slots.names()[static_cast<size_t>(s)]);
+  return needs;
+}
+
+}  // namespace cdc::config

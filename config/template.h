@@ -1,0 +1,54 @@
+// Template: a compiled value template such as "{id}", "order-{id}" or
+// "{phone | e164('ES')}". Exactly one placeholder and nothing else keeps the
+// value's type; anything else renders text (NULL as "", an absent value makes
+// the whole result absent). "{{" and "}}" write literal braces.
+// Compiled once; Evaluate is const and allocation-free for a bare "{col}".
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "config/column_slots.h"
+#include "config/filters.h"
+#include "core/model/result.h"
+#include "core/model/value.h"
+
+namespace cdc::config {
+
+struct TemplateError {
+  std::string message;
+  size_t offset = 0;  // character of the template text the error points at
+};
+
+class Template {
+ public:
+  static tl::expected<Template, TemplateError> Compile(std::string_view text, ColumnSlots& slots);
+
+  // True for a template that is one placeholder and nothing else.
+  bool typed() const { return typed_; }
+  const std::string& text() const { return text_; }
+  // Slots of every column it reads.
+  std::vector<int> Slots() const;
+
+  // The rendered value: a pointer into the row (bare "{col}") or to `scratch`.
+  // Absent means "omit". kBadData names the column when a filter fails.
+  core::Result<const core::Value*> Evaluate(const RowView& row, core::Value& scratch) const;
+
+ private:
+  struct Part {
+    std::string literal;  // text part (when slot < 0)
+    int slot = -1;
+    std::string column;
+    std::vector<Filter> filters;
+  };
+  core::Status RunFilters(const Part& part, const core::Value& in, core::Value& out) const;
+
+  std::string text_;
+  std::vector<Part> parts_;
+  bool typed_ = false;
+};
+
+}  // namespace cdc::config

@@ -1,0 +1,171 @@
+#include "config/time_text.h"
+
+#include <ctime>
+
+namespace cdc::config {
+namespace {
+
+// Howard Hinnant's days_from_civil / civil_from_days: proleptic Gregorian,
+// no time zone database and no locale involved.
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+}
+
+bool Digits(std::string_view s, size_t pos, size_t n, int& out) {
+  if (pos + n > s.size()) return false;
+  out = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    out = out * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+}  // namespace
+
+bool ParseTimestamp(std::string_view s, int64_t& epoch_us) {
+  int year = 0, month = 0, day = 0;
+  if (!Digits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, month) ||
+      s[7] != '-' || !Digits(s, 8, 2, day)) {
+    return false;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  int hour = 0, minute = 0, second = 0;
+  int64_t micros = 0;
+  int64_t offset_s = 0;
+  size_t i = 10;
+  if (i < s.size()) {
+    if (s[i] != 'T' && s[i] != ' ') return false;
+    if (!Digits(s, i + 1, 2, hour) || i + 3 >= s.size() || s[i + 3] != ':' ||
+        !Digits(s, i + 4, 2, minute)) {
+      return false;
+    }
+    i += 6;
+    if (i < s.size() && s[i] == ':') {
+      if (!Digits(s, i + 1, 2, second)) return false;
+      i += 3;
+      if (i < s.size() && s[i] == '.') {
+        ++i;
+        int64_t scale = 100000;
+        const size_t start = i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+          micros += (s[i] - '0') * scale;  // digits past microseconds are dropped
+          scale /= 10;
+          ++i;
+        }
+        if (i == start) return false;
+      }
+    }
+    if (hour > 24 || minute > 59 || second > 60) return false;
+    if (i < s.size()) {
+      if (s[i] == 'Z' && i + 1 == s.size()) {
+        ++i;
+      } else if (s[i] == '+' || s[i] == '-') {
+        const int sign = s[i] == '-' ? -1 : 1;
+        int oh = 0, om = 0;
+        if (!Digits(s, i + 1, 2, oh)) return false;
+        i += 3;
+        if (i < s.size() && s[i] == ':') ++i;
+        if (i < s.size()) {
+          if (!Digits(s, i, 2, om)) return false;
+          i += 2;
+        }
+        offset_s = sign * (oh * 3600 + om * 60);
+      }
+      if (i != s.size()) return false;
+    }
+  }
+  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
+  epoch_us = secs * 1000000 + micros;
+  return true;
+}
+
+std::string FormatEventDate(int64_t epoch_us) {
+  const int64_t secs = FloorDiv(epoch_us, 1000000);
+  const int64_t millis = (epoch_us - secs * 1000000) / 1000;
+  const int64_t days = FloorDiv(secs, 86400);
+  const int64_t rem = secs - days * 86400;
+  int64_t y = 0;
+  unsigned m = 0, d = 0;
+  CivilFromDays(days, y, m, d);
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
+                static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60),
+                static_cast<long long>(millis));
+  return buf;
+}
+
+std::string FormatTime(int64_t epoch_us, const std::string& format) {
+  const int64_t secs = FloorDiv(epoch_us, 1000000);
+  const int64_t micros = epoch_us - secs * 1000000;
+  // Expand %f ourselves; strftime has no sub-second conversion.
+  std::string fmt;
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] == '%' && i + 1 < format.size()) {
+      if (format[i + 1] == 'f') {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%06lld", static_cast<long long>(micros));
+        fmt += buf;
+        ++i;
+        continue;
+      }
+      fmt += format[i];
+      fmt += format[i + 1];
+      ++i;
+      continue;
+    }
+    fmt += format[i];
+  }
+  std::tm tm{};
+  const time_t t = static_cast<time_t>(secs);
+  gmtime_r(&t, &tm);
+  std::string out(fmt.size() * 4 + 64, '\0');
+  const size_t n = std::strftime(out.data(), out.size(), fmt.c_str(), &tm);
+  out.resize(n);
+  return out;
+}
+
+core::Result<int64_t> ValueToEpochMicros(const core::Value& value) {
+  using core::ValueKind;
+  switch (value.kind()) {
+    case ValueKind::kDate:
+    case ValueKind::kTimestamp:
+    case ValueKind::kTimestampTz:
+    case ValueKind::kString: {
+      int64_t us = 0;
+      if (ParseTimestamp(value.text(), us)) return us;
+      break;
+    }
+    case ValueKind::kInt:
+      return value.as_int() * 1000000;
+    default:
+      break;
+  }
+  return core::Fail(core::Error::BadData(std::string("not a date or timestamp (") +
+                                         core::ValueKindName(value.kind()) + " '" +
+                                         value.ToText() + "')"));
+}
+
+}  // namespace cdc::config

@@ -1,0 +1,321 @@
+#include "config/yaml_loader.h"
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "config/raw_config.h"
+#include "config/try.h"
+
+namespace cdc::config {
+namespace {
+
+using core::Fail;
+using core::Result;
+using core::Status;
+
+constexpr size_t kMaxPipelineName = 53;  // "instasent_" + name must fit a 63-byte slot name
+
+std::string Trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return s.substr(first, last - first + 1);
+}
+
+// 1-based line of `key` inside `map` (the key itself, not its value).
+int KeyLine(const YAML::Node& map, const std::string& key) {
+  for (const auto& kv : map) {
+    if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.first.Mark().line + 1;
+  }
+  return 0;
+}
+
+bool IsLowerWord(const std::string& s) {
+  static const std::regex kWord("[a-z0-9_]+");
+  return std::regex_match(s, kWord);
+}
+
+class Loader {
+ public:
+  Loader(const YamlReader& reader, PipelineConfig& config) : r_(reader), c_(config) {}
+
+  Status Load(const YAML::Node& root) {
+    CDC_TRY(r_.CheckMap(root, "the top level",
+                        {"pipeline", "source", "sink", "sinks", "state", "admin", "log",
+                         "mappings"}));
+    CDC_TRY(Require(root, "pipeline", "the top level"));
+    CDC_TRY_ASSIGN(c_.pipeline, r_.Scalar(root["pipeline"], "pipeline"));
+    if (!IsLowerWord(c_.pipeline) || c_.pipeline.size() > kMaxPipelineName) {
+      return Fail(r_.ErrorAt(root["pipeline"],
+                             "'pipeline' must be 1.." + std::to_string(kMaxPipelineName) +
+                                 " characters of [a-z0-9_], got '" + c_.pipeline + "'"));
+    }
+    CDC_TRY(Require(root, "source", "the top level"));
+    CDC_TRY(LoadSource(root["source"]));
+    c_.source.line = KeyLine(root, "source");
+    CDC_TRY(LoadSinks(root));
+    c_.state_path = ResolvePath(c_.dir, "./state/" + c_.pipeline + ".db");
+    if (root["state"]) {
+      std::string state;
+      CDC_TRY_ASSIGN(state, r_.Scalar(root["state"], "state"));
+      if (state.empty()) return Fail(r_.ErrorAt(root["state"], "'state' must not be empty"));
+      c_.state_path = ResolvePath(c_.dir, state);
+    }
+    if (const YAML::Node admin = root["admin"]) {
+      CDC_TRY(r_.CheckMap(admin, "admin", {"listen"}));
+      CDC_TRY(Require(admin, "listen", "admin"));
+      CDC_TRY_ASSIGN(c_.admin_listen, r_.Scalar(admin["listen"], "listen"));
+      static const std::regex kListen(R"(([^:]+|\[[0-9a-fA-F:]+\]):([0-9]{1,5}))");
+      std::smatch m;
+      if (!std::regex_match(c_.admin_listen, m, kListen) || std::stoi(m[2].str()) > 65535) {
+        return Fail(r_.ErrorAt(admin["listen"], "'listen' must be HOST:PORT, e.g. 127.0.0.1:9187"));
+      }
+    }
+    if (const YAML::Node log = root["log"]) {
+      CDC_TRY(r_.CheckMap(log, "log", {"level"}));
+      if (log["level"]) {
+        CDC_TRY_ASSIGN(c_.log_level,
+                       r_.OneOf(log["level"], "level",
+                                {"trace", "debug", "info", "warn", "error", "critical", "off"}));
+      }
+    }
+    CDC_TRY(Require(root, "mappings", "the top level"));
+    const YAML::Node mappings = root["mappings"];
+    if (!mappings.IsSequence() || mappings.size() == 0) {
+      return Fail(r_.ErrorAt(mappings, "'mappings' must be a non-empty list"));
+    }
+    return {};
+  }
+
+ private:
+  Status Require(const YAML::Node& map, const char* key, const std::string& what) {
+    const YAML::Node value = map[key];
+    if (!value) return Fail(r_.ErrorAt(map, what + ": missing required key '" + key + "'"));
+    if (value.IsNull()) return Fail(r_.ErrorAt(value, std::string("'") + key + "' needs a value"));
+    return {};
+  }
+
+  Status LoadSource(const YAML::Node& node) {
+    SourceConfig& s = c_.source;
+    CDC_TRY(r_.CheckMap(node, "source",
+                        {"kind", "dsn", "slot", "publication", "server_id", "snapshot"}));
+    CDC_TRY(Require(node, "kind", "source"));
+    CDC_TRY_ASSIGN(s.kind, r_.OneOf(node["kind"], "kind", {"postgres", "mysql"}));
+    CDC_TRY(Require(node, "dsn", "source"));
+    CDC_TRY_ASSIGN(s.dsn, r_.Scalar(node["dsn"], "dsn"));
+    if (s.dsn.empty()) return Fail(r_.ErrorAt(node["dsn"], "'dsn' must not be empty"));
+    const bool pg = s.kind == "postgres";
+    for (const char* key : {"slot", "publication"}) {
+      if (node[key] && !pg) {
+        return Fail(r_.ErrorAt(node[key], std::string("'") + key +
+                                              "' applies only to a postgres source"));
+      }
+    }
+    if (node["server_id"] && pg) {
+      return Fail(r_.ErrorAt(node["server_id"], "'server_id' applies only to a mysql source"));
+    }
+    if (pg) {
+      s.slot = "instasent_" + c_.pipeline;
+      s.publication = "instasent_" + c_.pipeline;
+      if (node["slot"]) {
+        CDC_TRY_ASSIGN(s.slot, r_.Scalar(node["slot"], "slot"));
+        if (!IsLowerWord(s.slot) || s.slot.size() > 63) {
+          return Fail(r_.ErrorAt(node["slot"], "'slot' must be 1..63 characters of [a-z0-9_]"));
+        }
+      }
+      if (node["publication"]) {
+        CDC_TRY_ASSIGN(s.publication, r_.Scalar(node["publication"], "publication"));
+        if (s.publication.empty() || s.publication.size() > 63) {
+          return Fail(r_.ErrorAt(node["publication"], "'publication' must be 1..63 characters"));
+        }
+      }
+    } else {
+      s.server_id = 5701;
+      if (node["server_id"]) {
+        int64_t id = 0;
+        CDC_TRY_ASSIGN(id, r_.Integer(node["server_id"], "server_id", 1, 4294967295LL));
+        s.server_id = static_cast<uint32_t>(id);
+      }
+    }
+    if (node["snapshot"]) {
+      CDC_TRY_ASSIGN(s.snapshot,
+                     r_.OneOf(node["snapshot"], "snapshot", {"initial", "never", "initial_only"}));
+    }
+    return {};
+  }
+
+  Status LoadSinks(const YAML::Node& root) {
+    const YAML::Node one = root["sink"];
+    const YAML::Node many = root["sinks"];
+    if (one && many) return Fail(r_.ErrorAt(many, "use either 'sink:' or 'sinks:', not both"));
+    if (!one && !many) {
+      return Fail(r_.ErrorAt(root, "the top level: missing required key 'sink' (or 'sinks')"));
+    }
+    if (one) {
+      SinkConfig sink;
+      CDC_TRY(LoadSink(one, false, sink));
+      sink.line = KeyLine(root, "sink");
+      c_.sinks.push_back(std::move(sink));
+      return {};
+    }
+    if (!many.IsSequence() || many.size() == 0) {
+      return Fail(r_.ErrorAt(many, "'sinks' must be a non-empty list"));
+    }
+    std::set<std::string> names;
+    for (const auto& item : many) {
+      SinkConfig sink;
+      CDC_TRY(LoadSink(item, true, sink));
+      if (!names.insert(sink.name).second) {
+        return Fail(r_.ErrorAt(item["name"], "duplicate sink name '" + sink.name + "'"));
+      }
+      c_.sinks.push_back(std::move(sink));
+    }
+    return {};
+  }
+
+  Status LoadSink(const YAML::Node& node, bool in_list, SinkConfig& s) {
+    s.line = node.Mark().line + 1;
+    CDC_TRY(r_.CheckMap(node, "sink",
+                        {"name", "kind", "url", "project", "datasource", "token", "token_file",
+                         "batch_size", "linger_ms", "max_in_flight", "contact_sync", "ca_file",
+                         "timeout_ms", "path"}));
+    if (in_list) CDC_TRY(Require(node, "name", "sink"));
+    if (node["name"]) {
+      CDC_TRY_ASSIGN(s.name, r_.Scalar(node["name"], "name"));
+      if (!IsLowerWord(s.name)) {
+        return Fail(r_.ErrorAt(node["name"], "'name' must be characters of [a-z0-9_]"));
+      }
+    }
+    if (node["kind"]) CDC_TRY_ASSIGN(s.kind, r_.OneOf(node["kind"], "kind", {"instasent", "jsonl"}));
+    if (s.kind == "jsonl") return LoadJsonlSink(node, s);
+    if (node["path"]) return Fail(r_.ErrorAt(node["path"], "'path' applies only to a jsonl sink"));
+    for (const char* key : {"url", "project", "datasource"}) {
+      CDC_TRY(Require(node, key, "sink"));
+    }
+    CDC_TRY_ASSIGN(s.url, r_.Scalar(node["url"], "url"));
+    if (s.url.rfind("http://", 0) != 0 && s.url.rfind("https://", 0) != 0) {
+      return Fail(r_.ErrorAt(node["url"], "'url' must start with http:// or https://"));
+    }
+    while (!s.url.empty() && s.url.back() == '/') s.url.pop_back();
+    CDC_TRY_ASSIGN(s.project, r_.Scalar(node["project"], "project"));
+    CDC_TRY_ASSIGN(s.datasource, r_.Scalar(node["datasource"], "datasource"));
+    if (s.project.empty()) return Fail(r_.ErrorAt(node["project"], "'project' must not be empty"));
+    if (s.datasource.empty()) {
+      return Fail(r_.ErrorAt(node["datasource"], "'datasource' must not be empty"));
+    }
+    CDC_TRY(LoadToken(node, s));
+    int64_t n = 0;
+    if (node["batch_size"]) {
+      CDC_TRY_ASSIGN(n, r_.Integer(node["batch_size"], "batch_size", 1, 100));
+      s.batch_size = static_cast<int>(n);
+    }
+    if (node["linger_ms"]) {
+      CDC_TRY_ASSIGN(n, r_.Integer(node["linger_ms"], "linger_ms", 0, 60000));
+      s.linger_ms = static_cast<int>(n);
+    }
+    if (node["max_in_flight"]) {
+      CDC_TRY_ASSIGN(n, r_.Integer(node["max_in_flight"], "max_in_flight", 1, 64));
+      s.max_in_flight = static_cast<int>(n);
+    }
+    if (node["timeout_ms"]) {
+      CDC_TRY_ASSIGN(n, r_.Integer(node["timeout_ms"], "timeout_ms", 100, 600000));
+      s.timeout_ms = static_cast<int>(n);
+    }
+    if (node["contact_sync"]) {
+      CDC_TRY_ASSIGN(s.contact_sync,
+                     r_.OneOf(node["contact_sync"], "contact_sync", {"auto", "always", "never"}));
+    }
+    if (node["ca_file"]) {
+      std::string ca;
+      CDC_TRY_ASSIGN(ca, r_.Scalar(node["ca_file"], "ca_file"));
+      s.ca_file = ResolvePath(c_.dir, ca);
+    }
+    return {};
+  }
+
+  Status LoadToken(const YAML::Node& node, SinkConfig& s) {
+    const YAML::Node token = node["token"];
+    const YAML::Node file = node["token_file"];
+    if (token && file) return Fail(r_.ErrorAt(file, "use either 'token' or 'token_file', not both"));
+    if (!token && !file) return Fail(r_.ErrorAt(node, "sink: missing 'token' or 'token_file'"));
+    if (token) {
+      CDC_TRY_ASSIGN(s.token, r_.Scalar(token, "token"));
+      s.token = Trim(s.token);
+      if (s.token.empty()) return Fail(r_.ErrorAt(token, "'token' is empty"));
+      return {};
+    }
+    std::string path;
+    CDC_TRY_ASSIGN(path, r_.Scalar(file, "token_file"));
+    const std::string resolved = ResolvePath(c_.dir, path);
+    std::ifstream in(resolved, std::ios::binary);
+    if (!in) return Fail(r_.ErrorAt(file, "cannot read token_file '" + resolved + "'"));
+    std::ostringstream content;
+    content << in.rdbuf();
+    s.token = Trim(content.str());
+    if (s.token.empty()) return Fail(r_.ErrorAt(file, "token_file '" + resolved + "' is empty"));
+    return {};
+  }
+
+  Status LoadJsonlSink(const YAML::Node& node, SinkConfig& s) {
+    for (const auto& entry : node) {
+      const std::string key = entry.first.Scalar();
+      if (key != "name" && key != "kind" && key != "path") {
+        return Fail(r_.ErrorAt(entry.first, "'" + key + "' does not apply to a jsonl sink"));
+      }
+    }
+    CDC_TRY(Require(node, "path", "sink"));
+    CDC_TRY_ASSIGN(s.path, r_.Scalar(node["path"], "path"));
+    if (s.path.empty()) return Fail(r_.ErrorAt(node["path"], "'path' must not be empty"));
+    if (s.path != "-") s.path = ResolvePath(c_.dir, s.path);
+    return {};
+  }
+
+  const YamlReader& r_;
+  PipelineConfig& c_;
+};
+
+}  // namespace
+
+std::string ResolvePath(const std::string& dir, const std::string& path) {
+  const std::filesystem::path p(path);
+  if (p.is_absolute()) return p.lexically_normal().string();
+  return (std::filesystem::path(dir.empty() ? "." : dir) / p).lexically_normal().string();
+}
+
+core::Result<PipelineConfig> ParseConfig(const std::string& file, const std::string& text) {
+  PipelineConfig config;
+  config.file = file;
+  config.dir = std::filesystem::path(file).parent_path().string();
+  if (config.dir.empty()) config.dir = ".";
+  auto raw = std::make_shared<PipelineConfig::Raw>(PipelineConfig::Raw{YamlReader(file, text), {}, {}});
+  try {
+    raw->root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return Fail(core::Error::Config(raw->reader.Where(e.mark) + ": " + e.msg));
+  }
+  if (!raw->root.IsMap()) {
+    return Fail(core::Error::Config(file + ":1:1: the file must be a YAML map (pipeline:, source:, ...)"));
+  }
+  try {
+    Loader loader(raw->reader, config);
+    if (auto st = loader.Load(raw->root); !st) return Fail(st.error());
+  } catch (const YAML::Exception& e) {
+    return Fail(core::Error::Config(raw->reader.Where(e.mark) + ": " + e.msg));
+  }
+  raw->mappings = raw->root["mappings"];
+  config.raw = std::move(raw);
+  return config;
+}
+
+core::Result<PipelineConfig> LoadConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(core::Error::Config(path + ": cannot read the configuration file"));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseConfig(path, text.str());
+}
+
+}  // namespace cdc::config

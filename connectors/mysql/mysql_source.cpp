@@ -1,0 +1,429 @@
+#include "connectors/mysql/mysql_source.h"
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <utility>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "connectors/mysql/binlog_stream.h"
+#include "connectors/mysql/binlog_stream_state.h"
+#include "connectors/mysql/event_decoder.h"
+#include "connectors/mysql/mysql_checks.h"
+#include "connectors/mysql/mysql_connection.h"
+#include "connectors/mysql/snapshot.h"
+#include "core/log/log.h"
+
+namespace cdc::mysql {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string PointText(const BinlogPoint& p) { return p.file + ":" + std::to_string(p.offset); }
+
+// Sleeps `delay` in small steps so a stop request is seen promptly; false if stopped.
+bool Backoff(const std::atomic<bool>& stop, std::chrono::milliseconds delay) {
+  auto until = Clock::now() + delay;
+  while (Clock::now() < until) {
+    if (stop.load()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return !stop.load();
+}
+
+class MysqlSource final : public core::Source {
+ public:
+  MysqlSource(const MysqlSourceOptions& options, core::StateStore& state, core::Metrics& metrics)
+      : options_(options),
+        state_(state),
+        log_(core::Logger("mysql")),
+        reconnects_metric_(metrics.Counter("cdc_source_reconnects_total",
+                                           "Reconnections of the source to its database",
+                                           {{"pipeline", options.pipeline}})),
+        replica_name_("instasent-cdc:" + options.pipeline) {}
+
+  core::Status Prepare() override;
+  core::Status Run(core::ChangeWriter& out, const std::atomic<bool>& stop) override;
+  void Confirm(const core::Position& position) override;
+  core::SourceProgress Progress() const override;
+
+ private:
+  core::Result<std::optional<BinlogPoint>> LoadStoredPoint();
+  core::Status CheckNotPurged(MysqlConnection& conn, const BinlogPoint& point);
+  core::Status LoadColumnNames(MysqlConnection& conn);
+  core::Result<BinlogPoint> CurrentEnd();
+  core::Status StorePoint(const BinlogPoint& point);
+  // Emits the snapshot; nullopt when stopped before it completed.
+  core::Result<std::optional<BinlogPoint>> RunSnapshot(core::ChangeWriter& out,
+                                                       const std::atomic<bool>& stop);
+  core::Status Stream(core::ChangeWriter& out, const std::atomic<bool>& stop, BinlogPoint start);
+  void OnDdl();
+  void PushTokens(std::vector<ResumeToken>& tokens);
+
+  const MysqlSourceOptions options_;
+  core::StateStore& state_;
+  std::shared_ptr<spdlog::logger> log_;
+  core::Series& reconnects_metric_;
+  const std::string replica_name_;
+
+  MysqlDsn dsn_;
+  bool mariadb_ = false;
+  bool names_from_catalog_ = false;
+  std::optional<BinlogPoint> stored_;
+  std::vector<std::pair<std::string, std::string>> tables_;  // (database, table), config order
+  std::set<std::pair<std::string, std::string>> mapped_;
+  EventDecoder decoder_;
+
+  std::mutex confirm_mu_;  // serialises state store writes of Confirm
+  mutable std::mutex mu_;  // guards everything below
+  std::deque<ResumeToken> tokens_;
+  core::SourceProgress progress_;
+};
+
+bool IsRetryable(const core::Error& e) { return e.kind == core::ErrorKind::kRetryable; }
+
+core::Status MysqlSource::Prepare() {
+  auto dsn = MysqlDsn::Parse(options_.dsn);
+  if (!dsn) return core::Fail(dsn.error());
+  dsn_ = *dsn;
+  for (const auto& t : options_.tables) {
+    std::string db, table;
+    SplitTableName(t.table, dsn_.database, db, table);
+    if (mapped_.insert({db, table}).second) tables_.emplace_back(db, table);
+  }
+  auto stored = LoadStoredPoint();
+  if (!stored) return core::Fail(stored.error());
+  stored_ = *stored;
+
+  auto conn = MysqlConnection::Connect(dsn_);
+  if (!conn) return core::Fail(conn.error());
+  CheckOptions check;
+  check.server_id = options_.server_id;
+  check.replica_name = replica_name_;
+  check.tables = options_.tables;
+  check.default_database = dsn_.database;
+  check.needs_snapshot = !stored_ && options_.snapshot != SnapshotMode::kNever;
+  auto report = RunChecks(**conn, check);
+  if (!report) return core::Fail(report.error());
+  for (const auto& w : report->warnings) log_->warn("{}", w);
+  mariadb_ = report->is_mariadb;
+  names_from_catalog_ = !report->row_metadata_full;
+  if (names_from_catalog_) {
+    if (auto s = LoadColumnNames(**conn); !s) return s;
+  }
+  if (stored_) {
+    if (auto s = CheckNotPurged(**conn, *stored_); !s) return s;
+  }
+  decoder_.SetRowFilter([this](const TableMap& map) { return mapped_.count({map.database, map.table}) > 0; });
+  log_->info("MySQL source ready: {} ({}), server_id {}, {}", dsn_.Redacted(), report->server_version,
+             options_.server_id, stored_ ? "resuming at " + PointText(*stored_) : "no stored position");
+  return {};
+}
+
+core::Result<std::optional<BinlogPoint>> MysqlSource::LoadStoredPoint() {
+  auto value = state_.Get(kPositionStateKey);
+  if (!value) return core::Fail(value.error());
+  if (!*value) return std::optional<BinlogPoint>();
+  try {
+    auto j = nlohmann::json::parse(**value);
+    BinlogPoint p;
+    p.file = j.value("file", "");
+    p.offset = j.value("offset", uint64_t{0});
+    p.gtid = j.value("gtid", "");
+    if (p.file.empty() && p.gtid.empty()) throw std::runtime_error("neither file nor gtid");
+    return std::optional<BinlogPoint>(std::move(p));
+  } catch (const std::exception& e) {
+    return core::Fail(core::Error::Fatal(fmt::format("stored MySQL position '{}' is unreadable: {}", **value, e.what())));
+  }
+}
+
+core::Status MysqlSource::CheckNotPurged(MysqlConnection& conn, const BinlogPoint& point) {
+  if (point.file.empty()) return {};
+  auto logs = conn.Query("SHOW BINARY LOGS");
+  if (!logs) return core::Fail(logs.error());
+  for (const auto& row : logs->rows) {
+    if (!row.empty() && row[0] && *row[0] == point.file) return {};
+  }
+  return core::Fail(core::Error::Fatal(fmt::format(
+      "the stored position {} is in binlog file {}, which the server no longer has (purged); the "
+      "changes since then cannot be read: erase the state key '{}' to take a new snapshot, and keep "
+      "binlogs longer (expire_logs_days / binlog_expire_logs_seconds)",
+      PointText(point), point.file, kPositionStateKey)));
+}
+
+core::Status MysqlSource::LoadColumnNames(MysqlConnection& conn) {
+  // binlog_row_metadata=MINIMAL: table maps carry no names; take them from the catalog.
+  for (const auto& [db, table] : tables_) {
+    auto cols = conn.Query(
+        "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " + conn.Quote(db) +
+        " AND TABLE_NAME = " + conn.Quote(table) + " ORDER BY ORDINAL_POSITION");
+    if (!cols) return core::Fail(cols.error());
+    std::vector<std::string> names;
+    for (const auto& row : cols->rows) names.push_back(row[0].value_or(""));
+    decoder_.table_maps().SetColumnNames(db, table, std::move(names));
+  }
+  return {};
+}
+
+core::Result<BinlogPoint> MysqlSource::CurrentEnd() {
+  auto conn = MysqlConnection::Connect(dsn_);
+  if (!conn) return core::Fail(conn.error());
+  auto status = (*conn)->Query("SHOW MASTER STATUS");
+  if (!status) status = (*conn)->Query("SHOW BINARY LOG STATUS");  // MySQL 8.4 spelling
+  if (!status) return core::Fail(status.error());
+  if (status->rows.empty()) return core::Fail(core::Error::Config("SHOW MASTER STATUS is empty: binary logging is off"));
+  BinlogPoint p;
+  const auto& row = status->rows[0];
+  p.file = row[0].value_or("");
+  p.offset = std::strtoull(row[1].value_or("0").c_str(), nullptr, 10);
+  if (mariadb_) {
+    auto gtid = (*conn)->QueryValue("SELECT @@GLOBAL.gtid_binlog_pos");
+    if (gtid && *gtid) p.gtid = **gtid;
+  } else if (int c = status->Column("Executed_Gtid_Set"); c >= 0 && row[c]) {
+    p.gtid = *row[c];
+  }
+  return p;
+}
+
+core::Status MysqlSource::StorePoint(const BinlogPoint& point) {
+  nlohmann::json j = {{"file", point.file},
+                      {"offset", point.offset},
+                      {"gtid", point.gtid},
+                      {"server", mariadb_ ? "mariadb" : "mysql"}};
+  return state_.Put(kPositionStateKey, j.dump());
+}
+
+core::Status MysqlSource::Run(core::ChangeWriter& out, const std::atomic<bool>& stop) {
+  std::optional<BinlogPoint> start = stored_;
+  if (!start) {
+    if (options_.snapshot == SnapshotMode::kNever) {
+      auto end = CurrentEnd();
+      if (!end) return core::Fail(end.error());
+      // Stored at once: a restart before any change must not skip what came since.
+      if (auto s = StorePoint(*end); !s) return s;
+      start = *end;
+      std::lock_guard lock(mu_);
+      progress_.confirmed = PointText(*end);
+    } else {
+      auto point = RunSnapshot(out, stop);
+      if (!point) return core::Fail(point.error());
+      if (!*point) return {};
+      start = **point;
+    }
+  }
+  if (options_.snapshot == SnapshotMode::kInitialOnly) {
+    out.Flush();
+    std::lock_guard lock(mu_);
+    progress_.caught_up = true;
+    return {};
+  }
+  return Stream(out, stop, *start);
+}
+
+core::Result<std::optional<BinlogPoint>> MysqlSource::RunSnapshot(core::ChangeWriter& out,
+                                                                  const std::atomic<bool>& stop) {
+  auto conn = MysqlConnection::Connect(dsn_);
+  if (!conn) return core::Fail(conn.error());
+  auto snapshot = Snapshot::Begin(std::move(*conn));
+  if (!snapshot) return core::Fail(snapshot.error());
+  const BinlogPoint point = (*snapshot)->point();
+  uint64_t estimate = 0;
+  for (const auto& [db, table] : tables_) estimate += (*snapshot)->EstimateRows(db, table);
+  {
+    std::lock_guard lock(mu_);
+    progress_.snapshot_rows_estimate = estimate;
+    progress_.received = PointText(point);
+  }
+  log_->info("snapshot of {} table(s) at {} (about {} rows)", tables_.size(), PointText(point), estimate);
+  const uint64_t commit = PackPosition(point.file, point.offset);
+  uint64_t total = 0;
+  bool open = true;
+  for (const auto& [db, table] : tables_) {
+    uint32_t index = 0;
+    auto read = (*snapshot)->ReadTable(db, table, [&](const std::shared_ptr<const core::TableSchema>& schema,
+                                                      std::vector<core::Value>&& values) {
+      core::RowChange c;
+      c.op = core::Op::kSnapshot;
+      c.table = schema;
+      c.after = std::move(values);
+      // change 0 keeps every snapshot row before the snapshot's TxEnd (change = offset).
+      c.position = core::Position{core::SourceKind::kMysql, commit, 0, index++};
+      c.commit_time_us = NowMicros();
+      {
+        std::lock_guard lock(mu_);
+        ++progress_.snapshot_rows;
+      }
+      open = !stop.load() && out.Emit(std::move(c));
+      return open;
+    });
+    if (!read) return core::Fail(read.error());
+    total += *read;
+    if (!open) return std::optional<BinlogPoint>();
+    log_->info("snapshot of {}.{}: {} rows", db, table, *read);
+  }
+  if (auto s = (*snapshot)->Finish(); !s) return core::Fail(s.error());
+  std::vector<ResumeToken> tokens{ResumeToken{commit, point}};
+  PushTokens(tokens);
+  core::TxEnd end{core::Position{core::SourceKind::kMysql, commit, commit, 0}, NowMicros()};
+  if (!out.Emit(end) || !out.Emit(core::SnapshotDone{total}) || !out.Flush()) {
+    return std::optional<BinlogPoint>();
+  }
+  log_->info("snapshot done: {} rows; streaming from {}", total, PointText(point));
+  return std::optional<BinlogPoint>(point);
+}
+
+void MysqlSource::PushTokens(std::vector<ResumeToken>& tokens) {
+  if (tokens.empty()) return;
+  std::lock_guard lock(mu_);
+  for (auto& t : tokens) tokens_.push_back(std::move(t));
+  progress_.confirmed_all = false;
+  tokens.clear();
+}
+
+void MysqlSource::OnDdl() {
+  // Table maps after DDL carry the new shape; names taken from the catalog
+  // must be read again (ADD/RENAME COLUMN mid-stream).
+  decoder_.table_maps().InvalidateAll();
+  if (!names_from_catalog_) return;
+  auto conn = MysqlConnection::Connect(dsn_);
+  if (!conn) {
+    log_->warn("cannot re-read column names after DDL: {}", conn.error().message);
+    return;
+  }
+  if (auto s = LoadColumnNames(**conn); !s) log_->warn("cannot re-read column names after DDL: {}", s.error().message);
+}
+
+core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool>& stop, BinlogPoint start) {
+  BinlogStreamState state(std::move(start), mariadb_);
+  BinlogStreamOptions sopts{dsn_, options_.server_id, replica_name_, options_.heartbeat_ms};
+  std::vector<core::SourceEvent> events;
+  std::vector<ResumeToken> tokens;
+  auto backoff = std::chrono::milliseconds(100);
+  auto last_tx_end = Clock::now();
+  bool first_session = true;
+  while (!stop.load()) {
+    auto stream = BinlogStream::Open(sopts, state.resume_point());
+    if (!stream) {
+      if (!IsRetryable(stream.error())) return core::Fail(stream.error());
+      log_->warn("binlog connection failed, retrying in {} ms: {}", backoff.count(), stream.error().message);
+      if (!Backoff(stop, backoff)) break;
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+      continue;
+    }
+    if (!first_session) {
+      reconnects_metric_.Add();
+      std::lock_guard lock(mu_);
+      ++progress_.reconnects;
+    }
+    first_session = false;
+    log_->info("reading the binlog from {}", PointText(state.resume_point()));
+    decoder_.SetChecksumBeforeFormat((*stream)->checksum());
+    state.Restart();
+    while (!stop.load()) {
+      auto raw = (*stream)->Next();
+      if (!raw) {
+        if (!IsRetryable(raw.error())) return core::Fail(raw.error());
+        log_->warn("binlog connection lost at {}, reconnecting: {}", state.received(), raw.error().message);
+        break;
+      }
+      auto event = decoder_.Decode(*raw);
+      if (!event) {
+        core::Error e = event.error();
+        e.kind = core::ErrorKind::kFatal;  // an undecodable event cannot be skipped safely
+        e.position = state.received();
+        return core::Fail(std::move(e));
+      }
+      backoff = std::chrono::milliseconds(100);
+      auto fx = state.Apply(*event, events, tokens);
+      if (fx.ddl) OnDdl();
+      bool had_rows = std::any_of(events.begin(), events.end(),
+                                  [](const core::SourceEvent& e) { return std::holds_alternative<core::RowChange>(e); });
+      if (fx.heartbeat || (state.has_skipped() && Clock::now() - last_tx_end > std::chrono::seconds(1))) {
+        state.FlushSkipped(events, tokens);
+      }
+      if (!tokens.empty()) last_tx_end = Clock::now();
+      PushTokens(tokens);  // before the TxEnds reach the queue: Confirm may follow at once
+      {
+        std::lock_guard lock(mu_);
+        progress_.received = state.received();
+        progress_.last_commit_time_us = state.last_commit_time_us();
+        if (fx.heartbeat) progress_.caught_up = true;
+        if (had_rows) progress_.caught_up = false;
+      }
+      for (auto& e : events) {
+        if (!out.Emit(std::move(e))) return {};
+      }
+      events.clear();
+      // Nothing lingers in a half-full chunk while we wait for the server.
+      if (fx.heartbeat || !(*stream)->HasPendingData()) {
+        if (!out.Flush()) return {};
+      }
+    }
+  }
+  out.Flush();
+  return {};
+}
+
+void MysqlSource::Confirm(const core::Position& position) {
+  std::lock_guard confirm_lock(confirm_mu_);
+  std::optional<ResumeToken> token;
+  {
+    std::lock_guard lock(mu_);
+    while (!tokens_.empty() && tokens_.front().commit <= position.commit) {
+      token = std::move(tokens_.front());
+      tokens_.pop_front();
+    }
+  }
+  if (!token) return;
+  if (auto s = StorePoint(token->point); !s) {
+    log_->error("cannot store the MySQL position {}: {}", PointText(token->point), s.error().Describe());
+    std::lock_guard lock(mu_);
+    tokens_.push_front(std::move(*token));  // retried with the next confirmation
+    return;
+  }
+  std::lock_guard lock(mu_);
+  progress_.confirmed = PointText(token->point);
+  progress_.confirmed_all = tokens_.empty();
+}
+
+core::SourceProgress MysqlSource::Progress() const {
+  std::lock_guard lock(mu_);
+  core::SourceProgress p = progress_;
+  p.confirmed_all = tokens_.empty();
+  return p;
+}
+
+}  // namespace
+
+bool ParseSnapshotMode(const std::string& text, SnapshotMode& mode) {
+  if (text == "initial") {
+    mode = SnapshotMode::kInitial;
+  } else if (text == "never") {
+    mode = SnapshotMode::kNever;
+  } else if (text == "initial_only") {
+    mode = SnapshotMode::kInitialOnly;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<core::Source> MakeMysqlSource(const MysqlSourceOptions& options, core::StateStore& state,
+                                              core::Metrics& metrics) {
+  return std::make_unique<MysqlSource>(options, state, metrics);
+}
+
+}  // namespace cdc::mysql

@@ -132,11 +132,16 @@ core::Error ConnectError(const std::string& dsn, const std::string& libpq_messag
 core::Result<PgConnPtr> OpenPgConnection(const std::string& dsn, bool replication) {
   if (auto st = CheckDsnSyntax(dsn); !st) return Fail(st.error());
   // Later keywords override what the expanded dsn says.
-  const char* keys[] = {"dbname", "fallback_application_name", nullptr, nullptr};
-  const char* values[] = {dsn.c_str(), "instasent-cdc", nullptr, nullptr};
+  const char* keys[] = {"dbname", "fallback_application_name", nullptr, nullptr, nullptr};
+  const char* values[] = {dsn.c_str(), "instasent-cdc", nullptr, nullptr, nullptr};
   if (replication) {
     keys[2] = "replication";
     values[2] = "database";
+    // pgoutput prints values with the walsender's settings: fix the forms
+    // pg_types expects, whatever the server's defaults are.
+    keys[3] = "options";
+    values[3] = "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=postgres "
+                "-c extra_float_digits=3 -c bytea_output=hex";
   }
   PgConnPtr conn(PQconnectdbParams(keys, values, /*expand_dbname=*/1));
   if (!conn) return Fail(Error::Retryable("PostgreSQL: out of memory while connecting"));

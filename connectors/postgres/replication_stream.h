@@ -82,6 +82,7 @@ class ReplicationStream {
   // The position reported as write = flush = apply; never moves backwards.
   void SetConfirmed(uint64_t lsn);
   uint64_t confirmed() const { return confirmed_; }
+  uint64_t last_sent() const { return last_sent_; }
   void set_status_interval(std::chrono::milliseconds interval) { status_interval_ = interval; }
   // Sends a standby status update when one is due: `status_interval` since the
   // last one, or the confirmed position moved (at most every 100 ms). Safe to

@@ -1,0 +1,321 @@
+#include "connectors/postgres/postgres_source.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "connectors/postgres/postgres_source_impl.h"
+#include "connectors/postgres/slot_admin.h"
+#include "connectors/postgres/snapshot.h"
+#include "core/log/log.h"
+
+namespace cdc::pg {
+namespace {
+
+using core::Error;
+using core::ErrorKind;
+using core::Fail;
+using core::Position;
+using core::SourceKind;
+using Clock = std::chrono::steady_clock;
+
+// Snapshot schemas get versions far from the relation cache's (which count from 1).
+constexpr uint64_t kSnapshotSchemaVersionBase = uint64_t{1} << 40;
+
+// The LSN a confirmed position lets the slot release. A streamed TxEnd carries
+// the commit record's end in `change` (see Handle in postgres_source_stream.cpp): confirming the end,
+// not the commit LSN, is what keeps the server from replaying it.
+uint64_t FlushLsnOf(const Position& p) { return std::max(p.commit, p.change); }
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+bool ParseSnapshotMode(const std::string& text, SnapshotMode& mode) {
+  if (text == "initial") mode = SnapshotMode::kInitial;
+  else if (text == "never") mode = SnapshotMode::kNever;
+  else if (text == "initial_only") mode = SnapshotMode::kInitialOnly;
+  else return false;
+  return true;
+}
+
+PostgresSource::PostgresSource(PostgresSourceOptions options, core::StateStore& state, core::Metrics& metrics)
+    : options_(std::move(options)),
+      state_(state),
+      log_(core::Logger("postgres")),
+      reconnects_metric_(metrics.Counter("instasent_cdc_source_reconnects_total",
+                                         "Reconnections to the source after a lost connection",
+                                         {{"pipeline", options_.pipeline}})),
+      lag_metric_(metrics.Gauge("instasent_cdc_postgres_lag_bytes",
+                                "Server WAL end minus the confirmed position",
+                                {{"pipeline", options_.pipeline}})),
+      bad_rows_metric_(metrics.Counter("instasent_cdc_source_bad_rows_total",
+                                       "Rows with a value their type cannot have (dead-lettered)",
+                                       {{"pipeline", options_.pipeline}})),
+      wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+
+PostgresSource::~PostgresSource() {
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+core::Status PostgresSource::Prepare() {
+  auto admin = SlotAdmin::Connect(options_.dsn);
+  if (!admin) return Fail(admin.error());
+  std::vector<std::string> problems;
+  auto wal_level = (*admin)->WalLevel();
+  if (!wal_level) return Fail(wal_level.error());
+  problems = CheckWalLevel(*wal_level);
+
+  std::vector<std::string> names;
+  for (const auto& t : options_.tables) names.push_back(t.table);
+  auto tables = (*admin)->DescribeTables(names);
+  if (!tables) return Fail(tables.error());
+  for (auto& p : CheckTables(options_.tables, *tables)) problems.push_back(std::move(p));
+  if (!problems.empty()) {
+    std::string message;
+    for (const auto& p : problems) message += (message.empty() ? "" : "; ") + p;
+    return Fail(Error::Config(message));
+  }
+  tables_ = std::move(*tables);
+  if (auto st = (*admin)->LoadUserTypes(types_); !st) return Fail(st.error());
+  builder_.emplace(relations_, types_);
+
+  if (options_.snapshot == SnapshotMode::kInitialOnly) {
+    std::lock_guard lock(mu_);
+    snapshot_pending_ = true;
+    return {};
+  }
+  if (auto st = (*admin)->EnsurePublication(options_.publication, options_.tables); !st) return Fail(st.error());
+  auto slot = (*admin)->Slot(options_.slot);  // lost / foreign slots fail here
+  if (!slot) return Fail(slot.error());
+  auto state = state_.Get(kSnapshotStateKey);
+  if (!state) return Fail(state.error());
+  std::lock_guard lock(mu_);
+  // No slot yet: Run creates it and snapshots (when the mode asks for one).
+  snapshot_pending_ = options_.snapshot == SnapshotMode::kInitial &&
+                      (!slot->has_value() || state->value_or("") != "done");
+  if (slot->has_value()) {
+    confirmed_lsn_ = sent_lsn_ = (*slot)->confirmed_flush_lsn;
+    log_->info("slot {} at {} (wal_status {}), snapshot {}", options_.slot,
+               core::FormatLsn(confirmed_lsn_), (*slot)->wal_status,
+               snapshot_pending_ ? "to redo" : "not due");
+  }
+  return {};
+}
+
+core::Status PostgresSource::Run(core::ChangeWriter& out, const std::atomic<bool>& stop) {
+  auto backoff = std::chrono::milliseconds(200);
+  for (;;) {
+    if (stop.load()) return {};
+    auto started = Clock::now();
+    core::Status st = RunOnce(out, stop);
+    if (st || st.error().kind != ErrorKind::kRetryable) return st;
+    if (Clock::now() - started > std::chrono::seconds(30)) backoff = std::chrono::milliseconds(200);
+    log_->warn("{}; reconnecting in {} ms", st.error().Describe(), backoff.count());
+    {
+      std::lock_guard lock(mu_);
+      ++reconnects_;
+      in_tx_ = false;
+      idle_ = false;
+    }
+    reconnects_metric_.Add();
+    auto until = Clock::now() + backoff;
+    while (!stop.load() && Clock::now() < until) {
+      out.Flush();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(30000));
+  }
+}
+
+core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<bool>& stop) {
+  if (options_.snapshot == SnapshotMode::kInitialOnly) {
+    if (snapshot_emitted_) return {};
+    auto admin = SlotAdmin::Connect(options_.dsn);
+    if (!admin) return Fail(admin.error());
+    auto lsn = (*admin)->CurrentWalLsn();
+    if (!lsn) return Fail(lsn.error());
+    auto st = RunSnapshot(out, stop, "", *lsn);
+    std::lock_guard lock(mu_);
+    snapshot_finished_ = snapshot_emitted_;
+    return st;
+  }
+
+  auto admin = SlotAdmin::Connect(options_.dsn);
+  if (!admin) return Fail(admin.error());
+  auto slot = (*admin)->Slot(options_.slot);
+  if (!slot) return Fail(slot.error());
+  admin->reset();
+
+  auto stream = ReplicationStream::Connect(options_.dsn);
+  if (!stream) return Fail(stream.error());
+  (*stream)->set_status_interval(std::chrono::milliseconds(options_.status_interval_ms));
+  uint64_t start_lsn = 0;
+  bool pending;
+  {
+    std::lock_guard lock(mu_);
+    pending = snapshot_pending_ && !snapshot_emitted_;
+  }
+  if (!slot->has_value()) {
+    bool snapshot = options_.snapshot == SnapshotMode::kInitial;
+    auto created = (*stream)->CreateSlot(options_.slot, snapshot);
+    if (!created) return Fail(created.error());
+    log_->info("created replication slot {} at {}", options_.slot, core::FormatLsn(created->consistent_point));
+    start_lsn = created->consistent_point;
+    {
+      std::lock_guard lock(mu_);
+      confirmed_lsn_ = std::max(confirmed_lsn_, start_lsn);
+    }
+    if (snapshot) {
+      // A new slot has no history with us: whatever the state said, snapshot.
+      if (auto st = state_.Put(kSnapshotStateKey, "pending"); !st) return Fail(st.error());
+      {
+        std::lock_guard lock(mu_);
+        snapshot_pending_ = true;
+      }
+      // The exported snapshot lives while the replication connection stays idle.
+      if (auto st = RunSnapshot(out, stop, created->snapshot_name, start_lsn); !st) return st;
+    }
+  } else {
+    start_lsn = (*slot)->confirmed_flush_lsn;
+    if (pending) {
+      // Interrupted snapshot: read again in a fresh transaction; the stream
+      // replays everything since the slot's position, deletes included.
+      log_->info("redoing the interrupted snapshot from slot position {}", core::FormatLsn(start_lsn));
+      if (auto st = RunSnapshot(out, stop, "", start_lsn); !st) return st;
+    }
+  }
+  if (stop.load()) return {};
+  {
+    std::lock_guard lock(mu_);
+    snapshot_finished_ = true;
+    start_lsn = std::max(start_lsn, confirmed_lsn_);
+  }
+  if (auto st = (*stream)->Start(options_.slot, start_lsn, options_.publication); !st) return st;
+  log_->info("streaming from slot {} at {}", options_.slot, core::FormatLsn(start_lsn));
+  return StreamLoop(**stream, out, stop);
+}
+
+core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::atomic<bool>& stop,
+                                         const std::string& exported, uint64_t lsn) {
+  auto snapshot = Snapshot::Begin(options_.dsn, exported);
+  if (!snapshot) return Fail(snapshot.error());
+  Position position{SourceKind::kPostgres, lsn, 0, 0};
+  uint64_t estimate = 0;
+  for (const auto& t : tables_) estimate += t.estimated_rows > 0 ? static_cast<uint64_t>(t.estimated_rows) : 0;
+  {
+    std::lock_guard lock(mu_);
+    snapshot_estimate_ = estimate;
+    snapshot_rows_ = 0;
+  }
+  log_->info("snapshot of {} table(s) at {} (about {} rows)", tables_.size(), core::FormatLsn(lsn), estimate);
+  bool closed = false;
+  auto emit = [&](core::RowChange&& change) {
+    if (stop.load() || !out.Emit(std::move(change))) {
+      closed = true;
+      return false;
+    }
+    std::lock_guard lock(mu_);
+    ++snapshot_rows_;
+    return true;
+  };
+  auto bad_row = [&](const core::Error& error, const std::string& line) {
+    core::Error e = error;
+    e.position = position.ToString();
+    return DeadLetter(e, line).has_value() && !stop.load();
+  };
+  for (size_t i = 0; i < tables_.size(); ++i) {
+    auto schema = Snapshot::SchemaFor(tables_[i], types_, kSnapshotSchemaVersionBase + i);
+    if (auto st = (*snapshot)->ReadTable(tables_[i], schema, types_, position, emit, bad_row); !st) return st;
+    if (closed || stop.load()) return {};
+  }
+  if (auto st = (*snapshot)->Commit(); !st) return st;
+  uint64_t rows = (*snapshot)->rows_done();
+  {
+    std::lock_guard lock(mu_);
+    snapshot_end_ = position;
+    last_emitted_ = std::max(last_emitted_, position);
+    last_commit_time_us_ = (*snapshot)->read_time_us();
+  }
+  if (!out.Emit(core::TxEnd{position, (*snapshot)->read_time_us()}) || !out.Emit(core::SnapshotDone{rows}) ||
+      !out.Flush()) {
+    return {};
+  }
+  snapshot_emitted_ = true;
+  log_->info("snapshot read: {} rows", rows);
+  return {};
+}
+
+core::Status PostgresSource::DeadLetter(const core::Error& error, const std::string& payload) {
+  bad_rows_metric_.Add();
+  log_->warn("row dead-lettered: {}", error.Describe());
+  core::DeadLetter letter;
+  letter.pipeline = options_.pipeline;
+  letter.destination = "source";
+  letter.kind = "row";
+  letter.table = error.table;
+  letter.payload = payload;
+  letter.reason = error.message;
+  letter.position = error.position;
+  letter.created_at_ms = NowMs();
+  return state_.PutDeadLetter(letter);
+}
+
+void PostgresSource::Confirm(const Position& position) {
+  bool mark_done = false;
+  {
+    std::lock_guard lock(mu_);
+    if (confirmed_pos_ < position) confirmed_pos_ = position;
+    confirmed_lsn_ = std::max(confirmed_lsn_, FlushLsnOf(position));
+    mark_done = snapshot_pending_ && snapshot_end_ && *snapshot_end_ <= position &&
+                options_.snapshot == SnapshotMode::kInitial;
+    if (options_.snapshot == SnapshotMode::kInitialOnly && snapshot_end_ && *snapshot_end_ <= position) {
+      snapshot_pending_ = false;
+    }
+  }
+  if (mark_done) {
+    if (auto st = state_.Put(kSnapshotStateKey, "done"); st) {
+      std::lock_guard lock(mu_);
+      snapshot_pending_ = false;
+      log_->info("snapshot confirmed");
+    } else {
+      log_->error("cannot record the snapshot as done: {}", st.error().Describe());
+    }
+  }
+  if (wake_fd_ >= 0) (void)eventfd_write(wake_fd_, 1);
+}
+
+core::SourceProgress PostgresSource::Progress() const {
+  std::lock_guard lock(mu_);
+  core::SourceProgress p;
+  bool all_confirmed = last_emitted_ <= confirmed_pos_ && !snapshot_pending_;
+  p.caught_up = snapshot_finished_ &&
+                (options_.snapshot == SnapshotMode::kInitialOnly || (idle_ && !in_tx_));
+  p.confirmed_all = options_.snapshot == SnapshotMode::kInitialOnly ? all_confirmed
+                                                                    : all_confirmed && sent_lsn_ >= confirmed_lsn_;
+  p.received = core::FormatLsn(received_lsn_);
+  p.confirmed = core::FormatLsn(sent_lsn_);
+  p.lag_bytes = server_wal_end_ >= sent_lsn_ && server_wal_end_ != 0
+                    ? static_cast<int64_t>(server_wal_end_ - sent_lsn_) : -1;
+  p.last_commit_time_us = last_commit_time_us_;
+  p.snapshot_rows = snapshot_rows_;
+  p.snapshot_rows_estimate = snapshot_estimate_;
+  p.reconnects = reconnects_;
+  return p;
+}
+
+std::unique_ptr<core::Source> MakePostgresSource(const PostgresSourceOptions& options, core::StateStore& state,
+                                                 core::Metrics& metrics) {
+  return std::make_unique<PostgresSource>(options, state, metrics);
+}
+
+}  // namespace cdc::pg

@@ -1,0 +1,172 @@
+#include "connectors/postgres/snapshot.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <libpq-fe.h>
+
+#include "connectors/postgres/copy_text.h"
+
+namespace cdc::pg {
+namespace {
+
+using core::Error;
+using core::Fail;
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+std::string Quote(const std::string& identifier) {
+  std::string out = "\"";
+  for (char c : identifier) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+std::string Trimmed(const char* message) {
+  std::string s = message ? message : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+core::Status Snapshot::Exec(const std::string& sql, const char* what) {
+  ResultPtr res(PQexec(conn_.get(), sql.c_str()));
+  ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return {};
+  std::string message = RedactSecrets(dsn_, std::string("snapshot: ") + what + ": " +
+                                                Trimmed(PQerrorMessage(conn_.get())));
+  if (PQstatus(conn_.get()) == CONNECTION_BAD) return Fail(Error::Retryable(message));
+  return Fail(Error::Fatal(message));
+}
+
+core::Result<std::unique_ptr<Snapshot>> Snapshot::Begin(const std::string& dsn, const std::string& exported) {
+  auto conn = OpenPgConnection(dsn, /*replication=*/false);
+  if (!conn) return Fail(conn.error());
+  std::unique_ptr<Snapshot> snapshot(new Snapshot(std::move(*conn), dsn));
+  if (auto st = snapshot->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "BEGIN"); !st) {
+    return Fail(st.error());
+  }
+  if (!exported.empty()) {
+    // Must be the transaction's first statement.
+    char* literal = PQescapeLiteral(snapshot->conn_.get(), exported.c_str(), exported.size());
+    if (!literal) return Fail(Error::Bug("cannot quote snapshot name"));
+    std::string sql = std::string("SET TRANSACTION SNAPSHOT ") + literal;
+    PQfreemem(literal);
+    if (auto st = snapshot->Exec(sql, "importing the slot's snapshot"); !st) return Fail(st.error());
+  }
+  // The same text forms pgoutput produces (the replication connection sets them too).
+  for (const char* set : {"SET LOCAL TimeZone = 'UTC'", "SET LOCAL DateStyle = 'ISO, YMD'",
+                          "SET LOCAL IntervalStyle = 'postgres'", "SET LOCAL extra_float_digits = 3",
+                          "SET LOCAL bytea_output = 'hex'"}) {
+    if (auto st = snapshot->Exec(set, "session settings"); !st) return Fail(st.error());
+  }
+  ResultPtr res(PQexec(snapshot->conn_.get(), "SELECT (extract(epoch from now()) * 1000000)::int8"));
+  if (!res || PQresultStatus(res.get()) != PGRES_TUPLES_OK || PQntuples(res.get()) != 1) {
+    return Fail(Error::Fatal("snapshot: reading the transaction time: " +
+                             Trimmed(PQerrorMessage(snapshot->conn_.get()))));
+  }
+  snapshot->read_time_us_ = std::stoll(PQgetvalue(res.get(), 0, 0));
+  return snapshot;
+}
+
+std::shared_ptr<const core::TableSchema> Snapshot::SchemaFor(const TableDescription& table,
+                                                             const TypeResolver& types, uint64_t version) {
+  auto schema = std::make_shared<core::TableSchema>();
+  schema->schema = table.schema;
+  schema->name = table.name;
+  schema->version = version;
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    schema->columns.push_back(table.columns[i].name);
+    schema->types.push_back(TypeName(table.columns[i].type_oid, types));
+    if (table.columns[i].in_identity) schema->key.push_back(i);
+  }
+  return schema;
+}
+
+core::Status Snapshot::ReadTable(const TableDescription& table, std::shared_ptr<const core::TableSchema> schema,
+                                 const TypeResolver& types, const core::Position& position,
+                                 const EmitFn& emit, const BadRowFn& bad_row) {
+  if (table.columns.empty()) return {};
+  std::string columns;
+  for (const auto& c : table.columns) columns += (columns.empty() ? "" : ", ") + Quote(c.name);
+  std::string sql = "COPY (SELECT " + columns + " FROM " + Quote(table.schema) + "." + Quote(table.name) +
+                    ") TO STDOUT";
+  ResultPtr res(PQexec(conn_.get(), sql.c_str()));
+  if (!res || PQresultStatus(res.get()) != PGRES_COPY_OUT) {
+    std::string message = "snapshot of " + table.QualifiedName() + ": " + Trimmed(PQerrorMessage(conn_.get()));
+    if (PQstatus(conn_.get()) == CONNECTION_BAD) return Fail(Error::Retryable(message));
+    return Fail(Error::Fatal(message));
+  }
+
+  CopyText parser;
+  bool stopped = false;
+  std::optional<core::Error> failure;
+  for (;;) {
+    char* buf = nullptr;
+    int n = PQgetCopyData(conn_.get(), &buf, /*async=*/0);
+    if (n == -1) break;
+    if (n == -2) {
+      return Fail(Error::Retryable("snapshot of " + table.QualifiedName() + ": " +
+                                   Trimmed(PQerrorMessage(conn_.get()))));
+    }
+    std::unique_ptr<char, decltype(&PQfreemem)> owned(buf, &PQfreemem);
+    // After an early stop or a failure the rest of the COPY is drained unread.
+    if (stopped || failure) continue;
+    std::string_view line(buf, static_cast<size_t>(n));
+    auto fields = parser.Parse(line, table.columns.size());
+    if (!fields) {
+      failure = fields.error();
+      continue;
+    }
+    core::RowChange change;
+    change.op = core::Op::kSnapshot;
+    change.table = schema;
+    change.position = position;
+    change.commit_time_us = read_time_us_;
+    change.after.reserve(table.columns.size());
+    std::optional<core::Error> bad;
+    for (size_t i = 0; i < table.columns.size() && !bad; ++i) {
+      const CopyField& f = (**fields)[i];
+      if (f.is_null) {
+        change.after.push_back(core::Value::Null());
+        continue;
+      }
+      auto value = TextToValue(table.columns[i].type_oid, f.text, types, &warnings_);
+      if (!value) {
+        bad = value.error();
+        bad->kind = core::ErrorKind::kBadData;
+        bad->table = table.QualifiedName();
+        bad->message = "column " + table.columns[i].name + ": " + bad->message;
+        continue;
+      }
+      change.after.push_back(std::move(*value));
+    }
+    rows_done_.fetch_add(1, std::memory_order_relaxed);
+    if (bad) {
+      // A value its type cannot have: the row is dead-lettered, the rest goes on.
+      if (!bad_row(*bad, std::string(line))) stopped = true;
+      continue;
+    }
+    if (!emit(std::move(change))) stopped = true;
+  }
+  ResultPtr end(PQgetResult(conn_.get()));
+  if (failure) return Fail(*failure);
+  if (!end || PQresultStatus(end.get()) != PGRES_COMMAND_OK) {
+    return Fail(Error::Retryable("snapshot of " + table.QualifiedName() + " ended with: " +
+                                 Trimmed(PQerrorMessage(conn_.get()))));
+  }
+  while (ResultPtr extra{PQgetResult(conn_.get())}) {
+  }
+  return {};
+}
+
+core::Status Snapshot::Commit() { return Exec("COMMIT", "COMMIT"); }
+
+}  // namespace cdc::pg

@@ -1,0 +1,66 @@
+// Snapshot: reads the mapped tables inside one REPEATABLE READ READ ONLY
+// transaction on its own connection, either the slot's exported snapshot (the
+// rows exactly as of the slot's consistent point) or a fresh one (a snapshot
+// redone after a crash). Each table is streamed with COPY (text format, one row
+// in memory at a time) and turned into kSnapshot RowChanges. Session settings
+// are fixed (UTC, ISO dates, IntervalStyle=postgres, extra_float_digits=3) so
+// text converts exactly as pgoutput's. Not thread-safe; rows_done() may be
+// read from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "connectors/postgres/pg_types.h"
+#include "connectors/postgres/postgres_checks.h"
+#include "connectors/postgres/replication_stream.h"
+#include "core/model/position.h"
+#include "core/model/result.h"
+#include "core/model/row_change.h"
+
+namespace cdc::pg {
+
+class Snapshot {
+ public:
+  // `exported` empty: a fresh transaction. The exported snapshot must still be
+  // alive (its replication connection idle since CREATE_REPLICATION_SLOT).
+  static core::Result<std::unique_ptr<Snapshot>> Begin(const std::string& dsn, const std::string& exported);
+
+  // Time the transaction started (its now()), Unix epoch µs: the rows' commit time.
+  int64_t read_time_us() const { return read_time_us_; }
+
+  // The schema snapshot rows of `table` carry: published columns in order,
+  // key = replica identity columns (as the stream's Relation marks them).
+  static std::shared_ptr<const core::TableSchema> SchemaFor(const TableDescription& table,
+                                                            const TypeResolver& types, uint64_t version);
+
+  // Streams every row of `table` to `emit`; a row with a value its type
+  // cannot have goes to `bad_row` (kBadData error naming table and column, and
+  // the row as COPY text) instead. False from either stops early, returning ok.
+  using EmitFn = std::function<bool(core::RowChange&&)>;
+  using BadRowFn = std::function<bool(const core::Error&, const std::string& copy_line)>;
+  core::Status ReadTable(const TableDescription& table, std::shared_ptr<const core::TableSchema> schema,
+                         const TypeResolver& types, const core::Position& position, const EmitFn& emit,
+                         const BadRowFn& bad_row);
+
+  // Ends the transaction.
+  core::Status Commit();
+
+  uint64_t rows_done() const { return rows_done_.load(std::memory_order_relaxed); }
+  const ConversionWarnings& warnings() const { return warnings_; }
+
+ private:
+  Snapshot(PgConnPtr conn, std::string dsn) : conn_(std::move(conn)), dsn_(std::move(dsn)) {}
+  core::Status Exec(const std::string& sql, const char* what);
+
+  PgConnPtr conn_;
+  std::string dsn_;
+  int64_t read_time_us_ = 0;
+  std::atomic<uint64_t> rows_done_{0};
+  ConversionWarnings warnings_;
+};
+
+}  // namespace cdc::pg

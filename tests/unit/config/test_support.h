@@ -105,7 +105,7 @@ struct Output {
   std::vector<core::MappingFailure> failures;
 };
 
-inline Output Run(core::Mapping& m, const core::RowChange& change) {
+inline Output ApplyTo(core::Mapping& m, const core::RowChange& change) {
   Output o;
   m.Apply(change, o.records, o.failures);
   return o;

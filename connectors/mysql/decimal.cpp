@@ -36,7 +36,8 @@ core::Result<std::string> ReadDecimal(ByteReader& reader, int precision, int sca
   }
   const size_t size = DecimalBinarySize(precision, scale);
   MYSQL_ASSIGN_OR_RETURN(std::string_view raw, reader.Bytes(size));
-  unsigned char buf[40];
+  unsigned char buf[40] = {};
+  if (size > sizeof(buf)) return core::Fail(core::Error::BadData("DECIMAL too wide"));
   for (size_t i = 0; i < size; ++i) buf[i] = static_cast<unsigned char>(raw[i]);
   const bool negative = (buf[0] & 0x80) == 0;
   buf[0] ^= 0x80;

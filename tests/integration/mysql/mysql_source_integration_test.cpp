@@ -1,0 +1,326 @@
+// MysqlSource against a real MariaDB 10.11 (tests/lib/with-mariadb.sh):
+// snapshot and streaming values, transaction boundaries, DDL mid-stream,
+// confirm + restart, and a server restart mid-stream.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/integration/mysql/mysql_harness.h"
+
+namespace cdc::mysql::testing {
+namespace {
+
+using core::Value;
+
+class MysqlSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (ServerDsn().empty()) GTEST_SKIP() << "needs tests/lib/with-mariadb.sh (CDC_MYSQL_DSN)";
+    dir_ = TempDir();
+    ASSERT_FALSE(dir_.empty());
+  }
+  std::string StatePath(const std::string& name) const { return dir_ + "/" + name + ".db"; }
+
+  // Starts a source and waits until it has read up to the end of the binlog.
+  std::unique_ptr<SourceRunner> StartCaughtUp(const MysqlSourceOptions& options, const std::string& state) {
+    auto runner = std::make_unique<SourceRunner>(options, state);
+    auto prepared = runner->Prepare();
+    EXPECT_TRUE(prepared) << prepared.error().Describe();
+    if (!prepared) return nullptr;
+    runner->Start();
+    EXPECT_TRUE(runner->CollectUntil([&](const auto&) { return runner->source().Progress().caught_up; }));
+    return runner;
+  }
+
+  std::string dir_;
+};
+
+// Column values of the `types` table row inserted by InsertTypesRow(id).
+std::vector<Value> ExpectedTypesRow(int64_t id) {
+  return {Value::Int(id),
+          Value::Int(-5),
+          Value::Decimal("18446744073709551615"),
+          Value::Decimal("-12.50"),
+          Value::Double(1.5),
+          Value::Double(2.25),
+          Value::String("h\xc3\xa9llo"),
+          Value::String("long text"),
+          Value::Bytes(std::string("\x00\xff\x10", 3)),
+          Value::Int(21),
+          Value::Timestamp("2024-01-02T03:04:05.678"),
+          Value::TimestampTz("2024-01-02T03:04:05.123456Z"),
+          Value::Date("2024-02-29"),
+          Value::Time("-12:34:56"),
+          Value::Int(2024),
+          Value::String("b"),
+          Value::String("x,y"),
+          Value::String("{\"k\": [1, 2]}"),
+          Value::Null()};
+}
+
+void CreateTypesTable(const std::string& db) {
+  Sql("CREATE TABLE `" + db + "`.types (id INT PRIMARY KEY, i_tiny TINYINT, u_big BIGINT UNSIGNED, "
+      "dec_v DECIMAL(10,2), f FLOAT, d DOUBLE, s VARCHAR(50), txt TEXT, bin VARBINARY(8), bits BIT(5), "
+      "dt DATETIME(3), ts TIMESTAMP(6) NULL, day DATE, tm TIME, yr YEAR, e ENUM('a','b'), "
+      "st SET('x','y'), j JSON, n INT NULL) CHARACTER SET utf8mb4");
+}
+
+void InsertTypesRow(const std::string& db, int id) {
+  Sql("INSERT INTO `" + db + "`.types VALUES (" + std::to_string(id) +
+      ", -5, 18446744073709551615, -12.50, 1.5, 2.25, 'h\xc3\xa9llo', 'long text', x'00FF10', b'10101', "
+      "'2024-01-02 03:04:05.678', '2024-01-02 03:04:05.123456', '2024-02-29', '-12:34:56', 2024, 'b', "
+      "'x,y', '{\"k\": [1, 2]}', NULL)");
+}
+
+TEST_F(MysqlSourceTest, SnapshotAndStreamingGiveTheSameExactValuesForEveryColumnType) {
+  FreshDatabase("src_types");
+  CreateTypesTable("src_types");
+  InsertTypesRow("src_types", 1);
+
+  auto runner = StartCaughtUp(Options("types", 6001, {"src_types.types"}), StatePath("types"));
+  ASSERT_TRUE(runner);
+  InsertTypesRow("src_types", 2);
+  Sql("UPDATE src_types.types SET s = 'changed', n = 7 WHERE id = 2");
+  Sql("DELETE FROM src_types.types WHERE id = 1");
+  ASSERT_TRUE(runner->CollectRows(4));
+  ASSERT_TRUE(runner->Stop());
+
+  auto changes = runner->Changes();
+  ASSERT_EQ(changes.size(), 4u);
+  const auto& snap = changes[0];
+  EXPECT_EQ(snap.op, core::Op::kSnapshot);
+  EXPECT_EQ(snap.table->QualifiedName(), "src_types.types");
+  ASSERT_EQ(snap.table->columns.size(), 19u);
+  EXPECT_EQ(snap.table->columns[3], "dec_v");
+  EXPECT_EQ(snap.table->key, std::vector<size_t>{0});
+  EXPECT_EQ(snap.after, ExpectedTypesRow(1));
+
+  const auto& insert = changes[1];
+  EXPECT_EQ(insert.op, core::Op::kInsert);
+  EXPECT_EQ(insert.table->columns, snap.table->columns);
+  ASSERT_EQ(insert.after.size(), 19u);
+  auto expected = ExpectedTypesRow(2);
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(insert.after[i], expected[i]) << "column " << insert.table->columns[i];
+  }
+
+  const auto& update = changes[2];
+  EXPECT_EQ(update.op, core::Op::kUpdate);
+  EXPECT_EQ(Col(update, "s", true), Value::String("h\xc3\xa9llo"));
+  EXPECT_EQ(Col(update, "s"), Value::String("changed"));
+  EXPECT_EQ(Col(update, "n", true), Value::Null());
+  EXPECT_EQ(Col(update, "n"), Value::Int(7));
+  EXPECT_EQ(Col(update, "dt"), Value::Timestamp("2024-01-02T03:04:05.678"));
+
+  const auto& del = changes[3];
+  EXPECT_EQ(del.op, core::Op::kDelete);
+  EXPECT_TRUE(del.after.empty());
+  EXPECT_EQ(del.before, ExpectedTypesRow(1));
+
+  // Positions grow along the stream; the snapshot ends with its own TxEnd.
+  core::Position last;
+  bool saw_snapshot_end = false;
+  for (const auto& e : runner->events()) {
+    core::Position p;
+    if (const auto* c = std::get_if<core::RowChange>(&e)) p = c->position;
+    if (const auto* t = std::get_if<core::TxEnd>(&e)) p = t->position;
+    if (std::holds_alternative<core::SnapshotDone>(e)) {
+      saw_snapshot_end = true;
+      EXPECT_EQ(std::get<core::SnapshotDone>(e).rows, 1u);
+    }
+    if (p.empty()) continue;
+    EXPECT_EQ(p.source, core::SourceKind::kMysql);
+    EXPECT_TRUE(last < p) << last.ToString() << " then " << p.ToString();
+    last = p;
+  }
+  EXPECT_TRUE(saw_snapshot_end);
+}
+
+TEST_F(MysqlSourceTest, MultiRowTransactionEndsWithOneTxEndAfterAllItsRows) {
+  FreshDatabase("src_tx");
+  Sql("CREATE TABLE src_tx.t (id INT PRIMARY KEY, v VARCHAR(10))");
+  auto runner = StartCaughtUp(Options("tx", 6002, {"src_tx.t"}, SnapshotMode::kNever), StatePath("tx"));
+  ASSERT_TRUE(runner);
+  Sql("START TRANSACTION; INSERT INTO src_tx.t VALUES (1, 'a'), (2, 'b'); INSERT INTO src_tx.t VALUES (3, 'c');"
+      " UPDATE src_tx.t SET v = 'bb' WHERE id = 2; COMMIT");
+  ASSERT_TRUE(runner->CollectUntil([](const auto& events) {
+    return !events.empty() && std::holds_alternative<core::TxEnd>(events.back()) &&
+           std::count_if(events.begin(), events.end(),
+                         [](const auto& e) { return std::holds_alternative<core::RowChange>(e); }) == 4;
+  }));
+  ASSERT_TRUE(runner->Stop());
+
+  // The four rows are contiguous and followed by exactly one TxEnd.
+  const auto& events = runner->events();
+  size_t first = 0;
+  while (first < events.size() && !std::holds_alternative<core::RowChange>(events[first])) ++first;
+  ASSERT_LE(first + 5, events.size());
+  std::vector<core::RowChange> rows;
+  for (size_t i = first; i < first + 4; ++i) {
+    ASSERT_TRUE(std::holds_alternative<core::RowChange>(events[i])) << "event " << i;
+    rows.push_back(std::get<core::RowChange>(events[i]));
+  }
+  ASSERT_TRUE(std::holds_alternative<core::TxEnd>(events[first + 4]));
+  const auto& end = std::get<core::TxEnd>(events[first + 4]);
+  EXPECT_EQ(rows[0].op, core::Op::kInsert);
+  EXPECT_EQ(Col(rows[1], "v"), Value::String("b"));
+  EXPECT_EQ(Col(rows[2], "id"), Value::Int(3));
+  EXPECT_EQ(rows[3].op, core::Op::kUpdate);
+  EXPECT_EQ(Col(rows[3], "v"), Value::String("bb"));
+  // Two rows of one event share its offset and differ by index.
+  EXPECT_EQ(rows[0].position.change, rows[1].position.change);
+  EXPECT_EQ(rows[1].position.index, 1u);
+  for (const auto& r : rows) {
+    EXPECT_EQ(r.position.commit, rows[0].position.commit);
+    EXPECT_EQ(r.xid, rows[0].xid);
+    EXPECT_TRUE(r.position < end.position);
+  }
+  EXPECT_GT(end.commit_time_us, 0);
+  EXPECT_EQ(end.position.commit >> 32, rows[0].position.change >> 32);  // same binlog file
+}
+
+void ExpectDdlMidStreamHandled(SourceRunner& runner, const std::string& db) {
+  Sql("INSERT INTO " + db + ".t VALUES (1, 'x')");
+  Sql("ALTER TABLE " + db + ".t ADD COLUMN b INT");
+  Sql("INSERT INTO " + db + ".t VALUES (2, 'y', 5)");
+  Sql("ALTER TABLE " + db + ".t RENAME COLUMN a TO a2");
+  Sql("INSERT INTO " + db + ".t VALUES (3, 'z', 6)");
+  Sql("UPDATE " + db + ".t SET b = 9 WHERE id = 1");
+  ASSERT_TRUE(runner.CollectRows(4));
+  // Every DDL statement ends a transaction of its own: 4 DML + 2 DDL.
+  ASSERT_TRUE(runner.CollectUntil([&](const auto&) { return runner.TxEnds().size() >= 6; }));
+  auto changes = runner.Changes();
+  ASSERT_EQ(changes.size(), 4u);
+  EXPECT_EQ(changes[0].table->columns, (std::vector<std::string>{"id", "a"}));
+  EXPECT_EQ(Col(changes[0], "a"), Value::String("x"));
+  EXPECT_EQ(changes[1].table->columns, (std::vector<std::string>{"id", "a", "b"}));
+  EXPECT_EQ(Col(changes[1], "b"), Value::Int(5));
+  EXPECT_EQ(changes[2].table->columns, (std::vector<std::string>{"id", "a2", "b"}));
+  EXPECT_EQ(Col(changes[2], "a2"), Value::String("z"));
+  EXPECT_EQ(Col(changes[3], "b", true), Value::Null());
+  EXPECT_EQ(Col(changes[3], "b"), Value::Int(9));
+  EXPECT_NE(changes[0].table->version, changes[1].table->version);
+  EXPECT_NE(changes[1].table->version, changes[2].table->version);
+}
+
+TEST_F(MysqlSourceTest, AddAndRenameColumnMidStreamChangeTheSchema) {
+  FreshDatabase("src_ddl");
+  Sql("CREATE TABLE src_ddl.t (id INT PRIMARY KEY, a VARCHAR(10))");
+  auto runner = StartCaughtUp(Options("ddl", 6003, {"src_ddl.t"}, SnapshotMode::kNever), StatePath("ddl"));
+  ASSERT_TRUE(runner);
+  ExpectDdlMidStreamHandled(*runner, "src_ddl");
+  EXPECT_TRUE(runner->Stop());
+}
+
+TEST_F(MysqlSourceTest, WithMinimalRowMetadataColumnNamesComeFromTheCatalogAndFollowDdl) {
+  FreshDatabase("src_ddl_min");
+  Sql("CREATE TABLE src_ddl_min.t (id INT PRIMARY KEY, a VARCHAR(10))");
+  Sql("SET GLOBAL binlog_row_metadata = MINIMAL");
+  struct Restore {
+    ~Restore() { Sql("SET GLOBAL binlog_row_metadata = FULL"); }
+  } restore;
+  auto runner = StartCaughtUp(Options("ddlmin", 6004, {"src_ddl_min.t"}, SnapshotMode::kNever),
+                              StatePath("ddlmin"));
+  ASSERT_TRUE(runner);
+  ExpectDdlMidStreamHandled(*runner, "src_ddl_min");
+  EXPECT_TRUE(runner->Stop());
+}
+
+TEST_F(MysqlSourceTest, RestartResumesAfterTheConfirmedPositionWithoutReplayingIt) {
+  FreshDatabase("src_resume");
+  Sql("CREATE TABLE src_resume.t (id INT PRIMARY KEY)");
+  const std::string state = StatePath("resume");
+  core::TxEnd first_end;
+  {
+    auto runner = StartCaughtUp(Options("resume", 6005, {"src_resume.t"}), state);
+    ASSERT_TRUE(runner);
+    Sql("INSERT INTO src_resume.t VALUES (1)");
+    Sql("INSERT INTO src_resume.t VALUES (2)");
+    ASSERT_TRUE(runner->CollectRows(2));
+    ASSERT_TRUE(runner->CollectUntil([](const auto& events) { return std::holds_alternative<core::TxEnd>(events.back()); }));
+    auto changes = runner->Changes();
+    ASSERT_EQ(changes.size(), 2u);
+    // The TxEnd right after row 1 is its transaction's end.
+    const auto& events = runner->events();
+    for (size_t i = 0; i + 1 < events.size(); ++i) {
+      const auto* c = std::get_if<core::RowChange>(&events[i]);
+      if (c && Col(*c, "id") == Value::Int(1)) {
+        ASSERT_TRUE(std::holds_alternative<core::TxEnd>(events[i + 1]));
+        first_end = std::get<core::TxEnd>(events[i + 1]);
+      }
+    }
+    ASSERT_FALSE(first_end.position.empty());
+    runner->source().Confirm(first_end.position);
+    auto stored = runner->state().Get(kPositionStateKey);
+    ASSERT_TRUE(stored && *stored);
+    EXPECT_NE((*stored)->find("\"offset\":" + std::to_string(first_end.position.commit & 0xffffffffu)),
+              std::string::npos)
+        << **stored;
+    EXPECT_FALSE(runner->source().Progress().confirmed_all);
+    ASSERT_TRUE(runner->Stop());
+  }
+  Sql("INSERT INTO src_resume.t VALUES (3)");
+  SourceRunner again(Options("resume", 6005, {"src_resume.t"}), state);
+  ASSERT_TRUE(again.Prepare());
+  again.Start();
+  ASSERT_TRUE(again.CollectRows(2));
+  ASSERT_TRUE(again.CollectUntil([&](const auto&) { return again.source().Progress().caught_up; }));
+  ASSERT_TRUE(again.Stop());
+  auto changes = again.Changes();
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].op, core::Op::kInsert);  // no new snapshot
+  EXPECT_EQ(Col(changes[0], "id"), Value::Int(2));
+  EXPECT_EQ(Col(changes[1], "id"), Value::Int(3));
+  EXPECT_TRUE(first_end.position < changes[0].position);
+}
+
+TEST_F(MysqlSourceTest, ServerRestartMidStreamReconnectsAndLosesNothing) {
+  FreshDatabase("src_restart");
+  Sql("CREATE TABLE src_restart.t (id INT PRIMARY KEY)");
+  auto runner = StartCaughtUp(Options("restart", 6006, {"src_restart.t"}), StatePath("restart"));
+  ASSERT_TRUE(runner);
+  Sql("INSERT INTO src_restart.t VALUES (1)");
+  ASSERT_TRUE(runner->CollectRows(1));
+  ASSERT_TRUE(RestartServer());
+  Sql("INSERT INTO src_restart.t VALUES (2)");
+  Sql("INSERT INTO src_restart.t VALUES (3)");
+  ASSERT_TRUE(runner->CollectRows(3, std::chrono::seconds(60)));
+  ASSERT_TRUE(runner->CollectUntil([&](const auto&) { return runner->source().Progress().caught_up; }));
+  EXPECT_GE(runner->source().Progress().reconnects, 1u);
+  ASSERT_TRUE(runner->Stop());
+  auto changes = runner->Changes();
+  ASSERT_EQ(changes.size(), 3u);  // nothing lost, nothing repeated
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Col(changes[i], "id"), Value::Int(i + 1));
+  // The rows after the restart are in a later binlog file.
+  EXPECT_GT(changes[1].position.change >> 32, changes[0].position.change >> 32);
+}
+
+TEST_F(MysqlSourceTest, InitialOnlySnapshotsThenStopsAndStoresThePointOnConfirm) {
+  FreshDatabase("src_once");
+  Sql("CREATE TABLE src_once.t (id INT PRIMARY KEY, v DECIMAL(5,1))");
+  Sql("INSERT INTO src_once.t VALUES (1, 1.5), (2, NULL)");
+  SourceRunner runner(Options("once", 6007, {"src_once.t"}, SnapshotMode::kInitialOnly), StatePath("once"));
+  ASSERT_TRUE(runner.Prepare());
+  runner.Start();
+  ASSERT_TRUE(runner.CollectUntil([](const auto& events) {
+    return !events.empty() && std::holds_alternative<core::SnapshotDone>(events.back());
+  }));
+  ASSERT_TRUE(Eventually([&] { return runner.source().Progress().caught_up; }));
+  ASSERT_TRUE(runner.Stop());
+  auto changes = runner.Changes();
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(Col(changes[0], "v"), Value::Decimal("1.5"));
+  EXPECT_EQ(Col(changes[1], "v"), Value::Null());
+  auto ends = runner.TxEnds();
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(runner.source().Progress().snapshot_rows, 2u);
+  runner.source().Confirm(ends[0].position);
+  EXPECT_TRUE(runner.source().Progress().confirmed_all);
+  auto stored = runner.state().Get(kPositionStateKey);
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_NE((*stored)->find("\"file\":\"binlog.0000"), std::string::npos) << **stored;
+}
+
+}  // namespace
+}  // namespace cdc::mysql::testing

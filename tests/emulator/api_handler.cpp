@@ -129,23 +129,31 @@ HttpResponse ApiHandler::Execute(const Call& call) {
 HttpResponse ApiHandler::PostContacts(const Call& call) {
   auto parsed = ParseBatch(call.req.body);
   if (auto* bad = std::get_if<HttpResponse>(&parsed)) return std::move(*bad);
-  const json& items = std::get<json>(parsed);
+  json& items = std::get<json>(parsed);
   std::vector<ItemResult> results;
   results.reserve(items.size());
-  std::vector<json> valid;
+  size_t valid = 0;
   for (const json& item : items) {
     results.push_back({&item, validator_.ValidateContact(item), false});
-    if (results.back().ok()) valid.push_back(item);
+    valid += results.back().ok() ? 1 : 0;
   }
+  // The answer does not depend on the store, so render it first and then move the
+  // valid items into the store instead of copying them.
+  HttpResponse resp = BuildBatchResponse(results, call.settings.response_shape, call.ds);
   if (!call.target.Flag("_dryRun")) {
-    const int64_t rejected = static_cast<int64_t>(items.size() - valid.size());
+    std::vector<json> accepted;
+    accepted.reserve(valid);
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (results[i].ok()) accepted.push_back(std::move(items[i]));
+    }
     const auto delay = call.target.Flag("_sync")
                            ? std::chrono::milliseconds(0)
                            : std::chrono::milliseconds(call.settings.queue_contacts_ms);
-    if (!valid.empty()) store_.UpsertContacts(call.ds, std::move(valid), delay);
+    if (!accepted.empty()) store_.UpsertContacts(call.ds, std::move(accepted), delay);
+    const auto rejected = static_cast<int64_t>(items.size() - valid);
     if (rejected > 0) store_.CountRejected(call.ds, rejected, 0);
   }
-  return BuildBatchResponse(results, call.settings.response_shape, call.ds);
+  return resp;
 }
 
 HttpResponse ApiHandler::PostEvents(const Call& call) {

@@ -59,8 +59,18 @@ struct HttpServer::Impl {
       http::request_parser<http::string_body> parser;
       parser.body_limit(kMaxBodyBytes);
       stream.expires_after(kIdleTimeout);
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      co_await http::async_read_header(stream, buffer, parser,
+                                       asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;  // peer closed, idle timeout or an unparsable request
+      // libcurl asks before sending bodies over 1 KiB; without this answer every
+      // batch would wait for curl's expect timeout.
+      if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
+        http::response<http::empty_body> go_on{http::status::continue_, parser.get().version()};
+        co_await http::async_write(stream, go_on, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) break;
+      }
+      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
       stream.expires_never();
       auto& req = parser.get();
       const bool keep_alive = req.keep_alive();

@@ -159,6 +159,12 @@ core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<
   auto stream = ReplicationStream::Connect(options_.dsn);
   if (!stream) return Fail(stream.error());
   (*stream)->set_status_interval(std::chrono::milliseconds(options_.status_interval_ms));
+  auto system = (*stream)->IdentifySystem();
+  if (!system) return Fail(system.error());
+  if (system->dbname.empty()) {
+    return Fail(Error::Config("the replication connection is not bound to a database (dsn needs dbname)"));
+  }
+  log_->debug("server {} timeline {} at {}", system->system_id, system->timeline, core::FormatLsn(system->xlog_pos));
   uint64_t start_lsn = 0;
   bool pending;
   {

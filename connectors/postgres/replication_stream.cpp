@@ -54,11 +54,13 @@ Error CommandError(PGconn* conn, const PGresult* res, const std::string& what,
   std::string message = RedactSecrets(dsn, what + ": " + Trimmed(PQerrorMessage(conn)));
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   std::string code = state ? state : "";
+  // 55006: the slot is in use by another reader (a standby instance waits);
+  // 42710: another instance created the slot first (the retry will use it).
   if (PQstatus(conn) == CONNECTION_BAD || code.rfind("08", 0) == 0 || code == "57P01" ||
-      code == "55006") {
+      code == "55006" || code == "42710") {
     return Error::Retryable(message);
   }
-  if (code == "42704" || code == "42710" || code == "42501" || code == "28000") {
+  if (code == "42704" || code == "42501" || code == "28000") {
     return Error::Config(message);
   }
   return Error::Fatal(message);

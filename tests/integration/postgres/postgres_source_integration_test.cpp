@@ -3,6 +3,10 @@
 // schema changes, idle confirmation, reconnects and back-pressure.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
+#include <regex>
+
 #include "core/model/value.h"
 #include "tests/integration/postgres/pg_test_base.h"
 
@@ -318,6 +322,76 @@ TEST_F(PostgresSourceIntegration, InitialOnlyReadsTheSnapshotAndStopsWithoutASlo
   EXPECT_EQ(Col(changes[1], "tags"), Value::Null());
   EXPECT_EQ(Query(dsn_, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"), "0");
   EXPECT_TRUE(runner.source().Progress().caught_up);
+}
+
+
+TEST_F(PostgresSourceIntegration, UserTypesConvertByKindInSnapshotAndStream) {
+  Sql(dsn_, "CREATE TYPE mood AS ENUM ('sad', 'happy'); CREATE DOMAIN score AS int CHECK (VALUE >= 0); "
+            "CREATE TABLE people (id int PRIMARY KEY, m mood, s score, ms mood[]);"
+            "INSERT INTO people VALUES (1, 'happy', 5, ARRAY['sad','happy']::mood[]);");
+  auto& runner = NewRunner(Options({Needs("public.people", {"id", "m", "s", "ms"})}));
+  ASSERT_TRUE(runner.Prepare());
+  runner.Start();
+  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1)));
+  Sql(dsn_, "INSERT INTO people VALUES (2, 'sad', 7, ARRAY['happy']::mood[])");
+  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(2)));
+  auto changes = runner.Changes();
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].op, Op::kSnapshot);
+  EXPECT_EQ(Col(changes[0], "m"), Value::String("happy"));
+  EXPECT_EQ(Col(changes[0], "s"), Value::Int(5)) << "a domain converts as its base type";
+  EXPECT_EQ(Col(changes[0], "ms"), Value::Json("[\"sad\",\"happy\"]"));
+  EXPECT_EQ(changes[1].op, Op::kInsert);
+  EXPECT_EQ(Col(changes[1], "m"), Value::String("sad"));
+  EXPECT_EQ(Col(changes[1], "s"), Value::Int(7));
+  EXPECT_EQ(Col(changes[1], "ms"), Value::Json("[\"happy\"]"));
+}
+
+TEST_F(PostgresSourceIntegration, TruncateIsReportedNotTurnedIntoDeletes) {
+  Sql(dsn_, "CREATE TABLE items (id int PRIMARY KEY); INSERT INTO items VALUES (1), (2);");
+  auto& runner = NewRunner(Options({Needs("public.items", {"id"})}, SnapshotMode::kNever));
+  ASSERT_TRUE(runner.Prepare());
+  runner.Start();
+  ASSERT_TRUE(Eventually([&] { return runner.source().Progress().caught_up; }));
+  Sql(dsn_, "TRUNCATE items");
+  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1)));
+  EXPECT_TRUE(runner.Changes().empty());
+  size_t truncates = 0;
+  for (const auto& e : runner.events()) {
+    if (auto* t = std::get_if<core::Truncate>(&e)) {
+      ++truncates;
+      EXPECT_EQ(t->table->QualifiedName(), "public.items");
+      EXPECT_EQ(t->position.commit, runner.TxEnds()[0].position.commit);
+    }
+  }
+  EXPECT_EQ(truncates, 1u);
+}
+
+// Not a benchmark (tests/bench is): a sanity figure for the report, printed.
+TEST_F(PostgresSourceIntegration, HundredThousandRowsThroughSnapshotAndOneBigTransaction) {
+  constexpr int kRows = 100000;
+  Sql(dsn_, "CREATE TABLE orders (id int PRIMARY KEY, customer int, amount numeric(10,2), "
+            "created timestamptz, note text)");
+  std::string fill = "SELECT i + $OFF, i % 1000, (i % 10000) / 100.0, now() - i * interval '1 second', "
+                     "'order ' || i FROM generate_series(1, " + std::to_string(kRows) + ") i";
+  Sql(dsn_, "INSERT INTO orders " + std::regex_replace(fill, std::regex("\\$OFF"), "0"));
+  auto& runner = NewRunner(Options({Needs("public.orders", {"id", "customer", "amount", "created", "note"})}), 16);
+  ASSERT_TRUE(runner.Prepare());
+  auto t0 = std::chrono::steady_clock::now();
+  runner.Start();
+  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1), std::chrono::seconds(120)));
+  auto t1 = std::chrono::steady_clock::now();
+  Sql(dsn_, "INSERT INTO orders " + std::regex_replace(fill, std::regex("\\$OFF"), std::to_string(kRows)));
+  auto t2 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(2), std::chrono::seconds(120)));
+  auto t3 = std::chrono::steady_clock::now();
+  auto changes = runner.Changes();
+  ASSERT_EQ(changes.size(), 2u * kRows);
+  EXPECT_EQ(Col(changes.back(), "id"), Value::Int(2 * kRows));
+  EXPECT_EQ(Col(changes.back(), "note"), Value::String("order " + std::to_string(kRows)));
+  auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+  std::printf("[ figures  ] snapshot %d rows in %lld ms; one %d-row transaction streamed in %lld ms after commit\n",
+              kRows, static_cast<long long>(ms(t1 - t0)), kRows, static_cast<long long>(ms(t3 - t2)));
 }
 
 }  // namespace

@@ -6,8 +6,7 @@
 namespace cdc::pg {
 namespace {
 
-core::Error WithContext(core::Error e, const RelationInfo* relation,
-                        const ChangeContext& context) {
+core::Error WithContext(core::Error e, const RelationInfo* relation, const ChangeContext& context) {
   if (relation != nullptr && e.table.empty()) e.table = relation->schema->QualifiedName();
   if (e.position.empty()) e.position = context.position.ToString();
   return e;
@@ -21,10 +20,10 @@ core::Result<const RelationInfo*> ChangeBuilder::Relation(uint32_t oid,
   if (relation == nullptr) {
     // The server always sends a Relation before the first change of a table
     // in a session, so this means messages were lost or reordered.
-    return core::Fail(WithContext(
-        core::Error::Bug("change for relation OID " + std::to_string(oid) +
-                         " before any Relation message describing it"),
-        nullptr, context));
+    return core::Fail(
+        WithContext(core::Error::Bug("change for relation OID " + std::to_string(oid) +
+                                     " before any Relation message describing it"),
+                    nullptr, context));
   }
   return relation;
 }
@@ -60,10 +59,10 @@ core::Status ChangeBuilder::ConvertTuple(const RelationInfo& relation, const Tup
         out.emplace_back();  // absent: the attribute is omitted, never cleared
         break;
       case TupleDataKind::kBinary:
-        return core::Fail(WithContext(
-            core::Error::BadData("binary tuple data for column " + schema.columns[i] +
-                                 " (the binary option is never requested)"),
-            &relation, context));
+        return core::Fail(
+            WithContext(core::Error::BadData("binary tuple data for column " + schema.columns[i] +
+                                             " (the binary option is never requested)"),
+                        &relation, context));
       case TupleDataKind::kText: {
         auto value = TextToValue(relation.type_oids[i], column.data, types_, &warnings_);
         if (!value) {
@@ -107,8 +106,8 @@ core::Result<core::RowChange> ChangeBuilder::Build(const UpdateMessage& message,
   change.commit_time_us = context.commit_time_us;
   change.xid = context.xid;
   if (message.old_kind != OldTupleKind::kNone) {
-    TupleRole role = message.old_kind == OldTupleKind::kKey ? TupleRole::kKeyOnly
-                                                            : TupleRole::kFullOld;
+    TupleRole role =
+        message.old_kind == OldTupleKind::kKey ? TupleRole::kKeyOnly : TupleRole::kFullOld;
     if (auto s = ConvertTuple(**relation, message.old_tuple, role, context, change.before); !s) {
       return core::Fail(s.error());
     }

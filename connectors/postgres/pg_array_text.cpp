@@ -5,8 +5,9 @@
 // bare word NULL (any case) means SQL NULL.
 #include "connectors/postgres/pg_array_text.h"
 
-#include <cctype>
 #include <strings.h>
+
+#include <cctype>
 
 #include "core/model/json_writer.h"
 

@@ -51,9 +51,7 @@ class Scanner {
   size_t pos_ = 0;
 };
 
-bool IsSpecial(std::string_view text) {
-  return text == "infinity" || text == "-infinity";
-}
+bool IsSpecial(std::string_view text) { return text == "infinity" || text == "-infinity"; }
 
 bool IsBc(std::string_view text) {
   return text.size() > 3 && text.substr(text.size() - 3) == " BC";
@@ -66,8 +64,8 @@ struct Ymd {
 bool ReadDate(Scanner& in, Ymd& out) {
   // Years have at least 4 digits and may have more (up to 294276 / 5874897).
   return in.ReadDigits(4, 7, out.y) && in.Accept('-') && in.ReadDigits(2, 2, out.m) &&
-         in.Accept('-') && in.ReadDigits(2, 2, out.d) && out.m >= 1 && out.m <= 12 &&
-         out.d >= 1 && out.d <= 31;
+         in.Accept('-') && in.ReadDigits(2, 2, out.d) && out.m >= 1 && out.m <= 12 && out.d >= 1 &&
+         out.d <= 31;
 }
 
 struct Hms {
@@ -207,16 +205,16 @@ core::Result<core::Value> TimestampTzFromText(std::string_view text) {
   }
   // Whole seconds since the Unix epoch in UTC; the fraction is untouched by
   // offsets (they are whole seconds) and is kept exactly as printed.
-  int64_t secs = DaysFromCivil(d.y, d.m, d.d) * kSecondsPerDay + t.h * 3600 + t.m * 60 + t.s -
-                 offset;
-  int64_t days = secs >= 0 ? secs / kSecondsPerDay : -((-secs + kSecondsPerDay - 1) / kSecondsPerDay);
+  int64_t secs =
+      DaysFromCivil(d.y, d.m, d.d) * kSecondsPerDay + t.h * 3600 + t.m * 60 + t.s - offset;
+  int64_t days =
+      secs >= 0 ? secs / kSecondsPerDay : -((-secs + kSecondsPerDay - 1) / kSecondsPerDay);
   int64_t sod = secs - days * kSecondsPerDay;
   Ymd utc = CivilFromDays(days);
   // Shifting 0001-01-01 00:30+01 lands in 1 BC, which ISO text cannot carry here.
   if (utc.y < 1) return core::Value::String(std::string(text));
-  return core::Value::TimestampTz(FormatDate(utc) + "T" +
-                                  FormatTime(sod / 3600, sod / 60 % 60, sod % 60, t.fraction) +
-                                  "Z");
+  return core::Value::TimestampTz(
+      FormatDate(utc) + "T" + FormatTime(sod / 3600, sod / 60 % 60, sod % 60, t.fraction) + "Z");
 }
 
 }  // namespace cdc::pg

@@ -118,8 +118,7 @@ core::Result<core::Value> FloatFromText(std::string_view text) {
   if (text == "-Infinity") return core::Value::Double(-std::numeric_limits<double>::infinity());
   double v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty() ||
-      !std::isfinite(v)) {
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty() || !std::isfinite(v)) {
     return core::Fail(Bad("float", text));
   }
   return core::Value::Double(v);

@@ -33,11 +33,11 @@ namespace {
 
 // Evaluates a Result-returning expression; on error returns it from the
 // enclosing function, otherwise assigns the value.
-#define CDC_ASSIGN_OR_RETURN(lhs, expr)                             \
-  do {                                                              \
-    auto cdc_result_ = (expr);                                      \
+#define CDC_ASSIGN_OR_RETURN(lhs, expr)                                  \
+  do {                                                                   \
+    auto cdc_result_ = (expr);                                           \
     if (!cdc_result_) return core::Fail(std::move(cdc_result_).error()); \
-    lhs = std::move(*cdc_result_);                                  \
+    lhs = std::move(*cdc_result_);                                       \
   } while (false)
 
 std::string HexByte(uint8_t b) {
@@ -89,8 +89,7 @@ core::Result<TupleData> ReadTuple(ByteReader& in) {
       }
       default:
         return core::Fail(core::Error::Bug("unknown pgoutput tuple column kind byte " +
-                                           HexByte(kind) + " at column " +
-                                           std::to_string(i)));
+                                           HexByte(kind) + " at column " + std::to_string(i)));
     }
     tuple.push_back(column);
   }
@@ -295,9 +294,9 @@ core::Result<PgoutputMessage> PgoutputDecoder::Decode(std::string_view payload) 
     default: {
       std::string printable =
           (type_byte >= 0x20 && type_byte < 0x7f) ? std::string(" '") + type + "'" : "";
-      return core::Fail(core::Error::Bug("unknown pgoutput message type byte " + HexByte(type_byte) +
-                                         printable + " (" + std::to_string(payload.size()) +
-                                         " bytes)"));
+      return core::Fail(core::Error::Bug("unknown pgoutput message type byte " +
+                                         HexByte(type_byte) + printable + " (" +
+                                         std::to_string(payload.size()) + " bytes)"));
     }
   }
 

@@ -78,9 +78,9 @@ using TupleData = std::vector<TupleColumn>;
 
 // Which old row an Update/Delete carries.
 enum class OldTupleKind : char {
-  kNone = 0,    // Update without old row (key unchanged, identity not FULL)
-  kKey = 'K',   // only the replica identity columns carry values
-  kOld = 'O',   // the whole old row (REPLICA IDENTITY FULL)
+  kNone = 0,   // Update without old row (key unchanged, identity not FULL)
+  kKey = 'K',  // only the replica identity columns carry values
+  kOld = 'O',  // the whole old row (REPLICA IDENTITY FULL)
 };
 
 // 'I'

@@ -9,8 +9,8 @@ const RelationInfo& RelationCache::Apply(const RelationMessage& message,
                                          const TypeResolver& types) {
   auto schema = std::make_shared<core::TableSchema>();
   // pgoutput sends "" for pg_catalog (logicalrep_write_namespace).
-  schema->schema = message.namespace_name.empty() ? "pg_catalog"
-                                                  : std::string(message.namespace_name);
+  schema->schema =
+      message.namespace_name.empty() ? "pg_catalog" : std::string(message.namespace_name);
   schema->name = std::string(message.name);
   schema->version = next_version_++;
 

@@ -1,8 +1,8 @@
 #include "connectors/postgres/byte_reader.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace cdc::pg {
 namespace {

@@ -3,11 +3,11 @@
 // server's own test_decoding rendering of the same changes.
 #include "connectors/postgres/change_builder.h"
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "connectors/postgres/pgoutput_decoder.h"
 #include "tests/unit/postgres/pg_fixtures.h"
@@ -41,7 +41,8 @@ class ChangeBuilderTest : public ::testing::Test {
   TypeResolver types_;
   RelationCache relations_;
   ChangeBuilder builder_{relations_, types_};
-  ChangeContext context_{{core::SourceKind::kPostgres, 0x2F4B300, 0x2F4B170, 0}, 1795000000000000, 1060};
+  ChangeContext context_{
+      {core::SourceKind::kPostgres, 0x2F4B300, 0x2F4B170, 0}, 1795000000000000, 1060};
 };
 
 TEST_F(ChangeBuilderTest, InsertHasTypedAfterValuesAndTheCallersPosition) {
@@ -50,12 +51,12 @@ TEST_F(ChangeBuilderTest, InsertHasTypedAfterValuesAndTheCallersPosition) {
   EXPECT_EQ(c.op, core::Op::kInsert);
   EXPECT_EQ(c.table->QualifiedName(), "public.customer");
   EXPECT_TRUE(c.before.empty());
-  EXPECT_EQ(c.after, (V{Value::Int(60), Value::String("Zo\xc3\xab"),
-                        Value::String("\xc3\x85ngstr\xc3\xb6m"), Value::Null(),
-                        Value::String("Storgatan 1"), Value::String("G\xc3\xb6teborg"), Value::Null(),
-                        Value::String("Sweden"), Value::String("411 38"),
-                        Value::String("+46 31 123 45 67"), Value::Null(),
-                        Value::String("zoe.angstrom@example.se"), Value::Int(3)}));
+  EXPECT_EQ(c.after,
+            (V{Value::Int(60), Value::String("Zo\xc3\xab"), Value::String("\xc3\x85ngstr\xc3\xb6m"),
+               Value::Null(), Value::String("Storgatan 1"), Value::String("G\xc3\xb6teborg"),
+               Value::Null(), Value::String("Sweden"), Value::String("411 38"),
+               Value::String("+46 31 123 45 67"), Value::Null(),
+               Value::String("zoe.angstrom@example.se"), Value::Int(3)}));
   EXPECT_EQ(c.position, context_.position);
   EXPECT_EQ(c.position.source, core::SourceKind::kPostgres);
   EXPECT_EQ(c.commit_time_us, context_.commit_time_us);
@@ -102,7 +103,8 @@ TEST_F(ChangeBuilderTest, PostgrexDeleteKeyIsInt8AndOthersAbsent) {
   Feed("postgrex_wal/delete-event2-relation.bin");
   auto c = BuildOk<DeleteMessage>("postgrex_wal/delete-event3-delete.bin");
   EXPECT_EQ(c.table->QualifiedName(), "public.users");
-  EXPECT_EQ(c.before, (V{Value::Int(980191241), Value(), Value(), Value(), Value(), Value(), Value()}));
+  EXPECT_EQ(c.before,
+            (V{Value::Int(980191241), Value(), Value(), Value(), Value(), Value(), Value()}));
 }
 
 TEST_F(ChangeBuilderTest, PostgrexInsertKeepsNullsAsNull) {
@@ -131,7 +133,8 @@ TEST_F(ChangeBuilderTest, UnchangedToastIsAbsentNotNull) {
   relations_.Apply(r, types_);
   UpdateMessage u;
   u.relation_oid = 500;
-  u.new_tuple = {{TupleDataKind::kText, "7"}, {TupleDataKind::kUnchangedToast, {}},
+  u.new_tuple = {{TupleDataKind::kText, "7"},
+                 {TupleDataKind::kUnchangedToast, {}},
                  {TupleDataKind::kNull, {}}};
   auto c = builder_.Build(u, context_);
   ASSERT_TRUE(c);
@@ -186,7 +189,8 @@ TEST_F(ChangeBuilderTest, BinaryColumnDataIsRejected) {
   Feed("kyleconroy-pgoutput/001.waldata");
   InsertMessage i;
   i.relation_oid = 16395;
-  i.new_tuple = {{TupleDataKind::kBinary, std::string_view("\x00\x00\x00\x01", 4)}, {TupleDataKind::kText, "x"}};
+  i.new_tuple = {{TupleDataKind::kBinary, std::string_view("\x00\x00\x00\x01", 4)},
+                 {TupleDataKind::kText, "x"}};
   auto c = builder_.Build(i, context_);
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().kind, core::ErrorKind::kBadData);
@@ -196,9 +200,10 @@ TEST_F(ChangeBuilderTest, NumericNaNIsNullAndCounted) {
   Feed("postgrex_wal/insert-event2-relation.bin");
   InsertMessage i;
   i.relation_oid = 22887;
-  i.new_tuple = {{TupleDataKind::kText, "1"}, {TupleDataKind::kNull, {}}, {TupleDataKind::kNull, {}},
-                 {TupleDataKind::kNull, {}}, {TupleDataKind::kNull, {}},
-                 {TupleDataKind::kText, "NaN"}, {TupleDataKind::kText, "t"}};
+  i.new_tuple = {{TupleDataKind::kText, "1"}, {TupleDataKind::kNull, {}},
+                 {TupleDataKind::kNull, {}},  {TupleDataKind::kNull, {}},
+                 {TupleDataKind::kNull, {}},  {TupleDataKind::kText, "NaN"},
+                 {TupleDataKind::kText, "t"}};
   auto c = builder_.Build(i, context_);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->after[5], Value::Null());
@@ -276,7 +281,8 @@ TEST_F(ChangeBuilderTest, CapturedScenarioMatchesTestDecoding) {
       int idx = schema.ColumnIndex(col.name);
       ASSERT_GE(idx, 0);
       ASSERT_FALSE(change->before.empty()) << td.lsn;
-      EXPECT_EQ(change->before[idx], printed_value(idx, col.value)) << td.lsn << " old " << col.name;
+      EXPECT_EQ(change->before[idx], printed_value(idx, col.value))
+          << td.lsn << " old " << col.name;
     }
     if (parsed.op == "UPDATE" && parsed.old_key.empty()) {
       EXPECT_TRUE(change->before.empty()) << td.lsn;

@@ -1,12 +1,12 @@
 #include "tests/unit/postgres/pg_fixtures.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <sstream>
 #include <type_traits>
-
-#include <gtest/gtest.h>
 
 #include "core/model/position.h"
 
@@ -168,7 +168,8 @@ std::vector<TestDecodingLine> ReadTestDecoding(const std::string& path) {
     size_t a = line.find('|');
     size_t b = line.find('|', a + 1);
     if (a == std::string::npos || b == std::string::npos) continue;
-    lines.push_back({line.substr(0, a), static_cast<uint32_t>(std::stoul(line.substr(a + 1, b - a - 1))),
+    lines.push_back({line.substr(0, a),
+                     static_cast<uint32_t>(std::stoul(line.substr(a + 1, b - a - 1))),
                      line.substr(b + 1)});
   }
   return lines;

@@ -1,10 +1,10 @@
 // Text → Value per type OID, with the exact Values DESIGN.md "Value forms" asks for.
 #include "connectors/postgres/pg_types.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "core/model/json_writer.h"
 
@@ -122,13 +122,15 @@ TEST_F(PgTypesTest, TimeAndTimeTz) {
 }
 
 TEST_F(PgTypesTest, TimestampGetsATAndKeepsTheFraction) {
-  EXPECT_EQ(Convert(oid::kTimestamp, "2026-01-15 10:30:00"), Value::Timestamp("2026-01-15T10:30:00"));
+  EXPECT_EQ(Convert(oid::kTimestamp, "2026-01-15 10:30:00"),
+            Value::Timestamp("2026-01-15T10:30:00"));
   EXPECT_EQ(Convert(oid::kTimestamp, "2026-01-15 10:30:00.123456"),
             Value::Timestamp("2026-01-15T10:30:00.123456"));
   EXPECT_EQ(Convert(oid::kTimestamp, "2026-01-15 10:30:00.5"),
             Value::Timestamp("2026-01-15T10:30:00.5"));
   EXPECT_EQ(Convert(oid::kTimestamp, "infinity"), Value::String("infinity"));
-  EXPECT_EQ(Convert(oid::kTimestamp, "2000-01-01 00:00:00 BC"), Value::String("2000-01-01 00:00:00 BC"));
+  EXPECT_EQ(Convert(oid::kTimestamp, "2000-01-01 00:00:00 BC"),
+            Value::String("2000-01-01 00:00:00 BC"));
   Reject(oid::kTimestamp, "2026-01-15T10:30:00");
 }
 
@@ -156,7 +158,8 @@ TEST_F(PgTypesTest, IntervalIsTheServerText) {
 }
 
 TEST_F(PgTypesTest, JsonAndJsonbAreKeptAsIs) {
-  EXPECT_EQ(Convert(oid::kJsonb, R"({"a": [1, 2.50, null]})"), Value::Json(R"({"a": [1, 2.50, null]})"));
+  EXPECT_EQ(Convert(oid::kJsonb, R"({"a": [1, 2.50, null]})"),
+            Value::Json(R"({"a": [1, 2.50, null]})"));
   EXPECT_EQ(Convert(oid::kJson, "  [true]"), Value::Json("  [true]"));
 }
 

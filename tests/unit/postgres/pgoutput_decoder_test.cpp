@@ -3,12 +3,12 @@
 // from the documented layout.
 #include "connectors/postgres/pgoutput_decoder.h"
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "tests/unit/postgres/pg_fixtures.h"
 
@@ -131,8 +131,7 @@ TEST(PgoutputDecoderTest, CapturedChinookV1MatchesExpectFieldByField) {
 }
 
 TEST(PgoutputDecoderTest, TupleDataViewsPointIntoThePayload) {
-  const std::string bytes =
-      ReadFile(PgoutputDir() + "/captured-pg15-chinook/v1/02-insert.bin");
+  const std::string bytes = ReadFile(PgoutputDir() + "/captured-pg15-chinook/v1/02-insert.bin");
   PgoutputDecoder decoder;
   auto m = decoder.Decode(bytes);
   ASSERT_TRUE(m);
@@ -161,7 +160,9 @@ std::string Be32(uint32_t v) {
   return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
           static_cast<char>(v)};
 }
-std::string Be64(uint64_t v) { return Be32(static_cast<uint32_t>(v >> 32)) + Be32(static_cast<uint32_t>(v)); }
+std::string Be64(uint64_t v) {
+  return Be32(static_cast<uint32_t>(v >> 32)) + Be32(static_cast<uint32_t>(v));
+}
 
 TEST(PgoutputDecoderTest, DecodesTruncateWithOptionsAndRelations) {
   const std::string bytes = "T"s + Be32(2) + "\x03"s + Be32(16395) + Be32(16410);

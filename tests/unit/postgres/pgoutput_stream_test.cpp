@@ -2,12 +2,12 @@
 // (captured-pg15-chinook/v2-stream.jsonl): decoded in order with one decoder,
 // checked against the expect file's counts and against the same changes as
 // the server's test_decoding plugin printed them.
+#include <gtest/gtest.h>
+
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "connectors/postgres/change_builder.h"
 #include "connectors/postgres/pgoutput_decoder.h"
@@ -141,8 +141,8 @@ void ExpectColumns(const std::vector<testing::TestDecodingColumn>& printed,
 
 TEST(PgoutputStreamTest, EveryUpdateMatchesTestDecodingOutput) {
   StreamFixture f;
-  const auto printed = testing::ReadTestDecoding(PgoutputDir() +
-                                                 "/captured-pg15-chinook/test_decoding-stream.txt");
+  const auto printed =
+      testing::ReadTestDecoding(PgoutputDir() + "/captured-pg15-chinook/test_decoding-stream.txt");
   std::vector<testing::TestDecodingLine> printed_updates;
   std::string commit_line;
   for (const auto& line : printed) {

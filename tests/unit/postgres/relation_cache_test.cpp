@@ -1,9 +1,9 @@
 #include "connectors/postgres/relation_cache.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "connectors/postgres/pgoutput_decoder.h"
 #include "tests/unit/postgres/pg_fixtures.h"
@@ -49,7 +49,8 @@ TEST_F(RelationCacheTest, EveryRelationMessageReplacesTheEntryWithANewVersion) {
   const auto first = cache_.Apply(Load("captured-pg15-chinook/v1/01-relation.bin"), types_).schema;
   EXPECT_EQ(first->key, (std::vector<size_t>{0}));
   // The same table after ALTER TABLE ... REPLICA IDENTITY FULL.
-  const RelationInfo& second = cache_.Apply(Load("captured-pg15-chinook/v1/21-relation.bin"), types_);
+  const RelationInfo& second =
+      cache_.Apply(Load("captured-pg15-chinook/v1/21-relation.bin"), types_);
   EXPECT_EQ(second.replica_identity, 'f');
   EXPECT_EQ(second.schema->key.size(), 13u);
   EXPECT_GT(second.schema->version, first->version);
@@ -61,17 +62,21 @@ TEST_F(RelationCacheTest, EveryRelationMessageReplacesTheEntryWithANewVersion) {
 }
 
 TEST_F(RelationCacheTest, ReappliedIdenticalDefinitionStillGetsANewVersion) {
-  const uint64_t v1 = cache_.Apply(Load("postgrex_wal/insert-event2-relation.bin"), types_).schema->version;
-  const uint64_t v2 = cache_.Apply(Load("postgrex_wal/update-event2-relation.bin"), types_).schema->version;
+  const uint64_t v1 =
+      cache_.Apply(Load("postgrex_wal/insert-event2-relation.bin"), types_).schema->version;
+  const uint64_t v2 =
+      cache_.Apply(Load("postgrex_wal/update-event2-relation.bin"), types_).schema->version;
   EXPECT_GT(v2, v1);
 }
 
 TEST_F(RelationCacheTest, ClearForgetsRelationsButVersionsKeepIncreasing) {
-  const uint64_t before = cache_.Apply(Load("kyleconroy-pgoutput/001.waldata"), types_).schema->version;
+  const uint64_t before =
+      cache_.Apply(Load("kyleconroy-pgoutput/001.waldata"), types_).schema->version;
   cache_.Clear();
   EXPECT_EQ(cache_.Find(16395), nullptr);
   EXPECT_EQ(cache_.size(), 0u);
-  const uint64_t after = cache_.Apply(Load("kyleconroy-pgoutput/001.waldata"), types_).schema->version;
+  const uint64_t after =
+      cache_.Apply(Load("kyleconroy-pgoutput/001.waldata"), types_).schema->version;
   EXPECT_GT(after, before);
 }
 

@@ -2,14 +2,14 @@
 // cleanly (an error, no crash, no read past the cut: each prefix lives in a
 // heap block of exactly its size so a sanitizer build catches overreads), and
 // single-byte corruptions must never crash.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "connectors/postgres/pgoutput_decoder.h"
 #include "tests/unit/postgres/pg_fixtures.h"

@@ -53,7 +53,7 @@ class MysqlSource final : public core::Source {
         reconnects_metric_(metrics.Counter("cdc_source_reconnects_total",
                                            "Reconnections of the source to its database",
                                            {{"pipeline", options.pipeline}})),
-        replica_name_("instasent-cdc:" + options.pipeline) {}
+        replica_name_(ReplicaName(options.pipeline)) {}
 
   core::Status Prepare() override;
   core::Status Run(core::ChangeWriter& out, const std::atomic<bool>& stop) override;
@@ -407,6 +407,8 @@ core::SourceProgress MysqlSource::Progress() const {
 }
 
 }  // namespace
+
+std::string ReplicaName(const std::string& pipeline) { return "instasent-cdc:" + pipeline; }
 
 bool ParseSnapshotMode(const std::string& text, SnapshotMode& mode) {
   if (text == "initial") {

@@ -40,6 +40,11 @@ struct MysqlSourceOptions {
 // JSON {"file":"binlog.000003","offset":1234,"gtid":"0-1-42","server":"mariadb"}.
 inline constexpr const char* kPositionStateKey = "mysql.position";
 
+// The name the source registers with (SHOW SLAVE HOSTS), "instasent-cdc:<pipeline>";
+// pass it as CheckOptions::replica_name so a check run beside a running
+// pipeline does not take its registration for another replica's.
+std::string ReplicaName(const std::string& pipeline);
+
 std::unique_ptr<core::Source> MakeMysqlSource(const MysqlSourceOptions& options,
                                               core::StateStore& state, core::Metrics& metrics);
 

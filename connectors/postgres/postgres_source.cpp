@@ -190,6 +190,7 @@ core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<
       }
       // The exported snapshot lives while the replication connection stays idle.
       if (auto st = RunSnapshot(out, stop, created->snapshot_name, start_lsn); !st) return st;
+      if (!snapshot_emitted_) return {};  // stopped, or the pipeline closed
     }
   } else {
     start_lsn = (*slot)->confirmed_flush_lsn;
@@ -198,6 +199,7 @@ core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<
       // replays everything since the slot's position, deletes included.
       log_->info("redoing the interrupted snapshot from slot position {}", core::FormatLsn(start_lsn));
       if (auto st = RunSnapshot(out, stop, "", start_lsn); !st) return st;
+      if (!snapshot_emitted_) return {};
     }
   }
   if (stop.load()) return {};

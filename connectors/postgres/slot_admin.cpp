@@ -34,7 +34,8 @@ std::string CreatePublicationSql(const std::string& name,
                                  const std::vector<core::Mapping::TableNeeds>& needs) {
   std::string sql = "CREATE PUBLICATION " + Quote(name) + " FOR TABLE ";
   for (size_t i = 0; i < needs.size(); ++i) sql += (i ? ", " : "") + QuoteTable(needs[i].table);
-  return sql + ";";
+  // Partitioned tables then publish their changes under the mapped (root) name.
+  return sql + " WITH (publish_via_partition_root = true);";
 }
 
 }  // namespace

@@ -106,8 +106,6 @@ core::Status Snapshot::ReadTable(const TableDescription& table, std::shared_ptr<
   }
 
   CopyText parser;
-  bool stopped = false;
-  std::optional<core::Error> failure;
   for (;;) {
     char* buf = nullptr;
     int n = PQgetCopyData(conn_.get(), &buf, /*async=*/0);
@@ -117,14 +115,11 @@ core::Status Snapshot::ReadTable(const TableDescription& table, std::shared_ptr<
                                    Trimmed(PQerrorMessage(conn_.get()))));
     }
     std::unique_ptr<char, decltype(&PQfreemem)> owned(buf, &PQfreemem);
-    // After an early stop or a failure the rest of the COPY is drained unread.
-    if (stopped || failure) continue;
     std::string_view line(buf, static_cast<size_t>(n));
     auto fields = parser.Parse(line, table.columns.size());
-    if (!fields) {
-      failure = fields.error();
-      continue;
-    }
+    // Leaving mid-COPY (error or stop): the caller drops this Snapshot, which
+    // closes the connection and aborts the COPY rather than reading the rest.
+    if (!fields) return Fail(fields.error());
     core::RowChange change;
     change.op = core::Op::kSnapshot;
     change.table = schema;
@@ -151,13 +146,12 @@ core::Status Snapshot::ReadTable(const TableDescription& table, std::shared_ptr<
     rows_done_.fetch_add(1, std::memory_order_relaxed);
     if (bad) {
       // A value its type cannot have: the row is dead-lettered, the rest goes on.
-      if (!bad_row(*bad, std::string(line))) stopped = true;
+      if (!bad_row(*bad, std::string(line))) return {};
       continue;
     }
-    if (!emit(std::move(change))) stopped = true;
+    if (!emit(std::move(change))) return {};
   }
   ResultPtr end(PQgetResult(conn_.get()));
-  if (failure) return Fail(*failure);
   if (!end || PQresultStatus(end.get()) != PGRES_COMMAND_OK) {
     return Fail(Error::Retryable("snapshot of " + table.QualifiedName() + " ended with: " +
                                  Trimmed(PQerrorMessage(conn_.get()))));

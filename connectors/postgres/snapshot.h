@@ -39,7 +39,8 @@ class Snapshot {
 
   // Streams every row of `table` to `emit`; a row with a value its type
   // cannot have goes to `bad_row` (kBadData error naming table and column, and
-  // the row as COPY text) instead. False from either stops early, returning ok.
+  // the row as COPY text) instead. False from either stops early, returning
+  // ok; after an early stop or an error the Snapshot must be dropped.
   using EmitFn = std::function<bool(core::RowChange&&)>;
   using BadRowFn = std::function<bool(const core::Error&, const std::string& copy_line)>;
   core::Status ReadTable(const TableDescription& table, std::shared_ptr<const core::TableSchema> schema,

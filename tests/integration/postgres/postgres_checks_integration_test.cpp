@@ -84,7 +84,8 @@ TEST_F(PostgresChecksIntegration, LoginThatCannotCreateThePublicationGetsTheSqlT
   Sql(dsn_, "DROP OWNED BY cdc_reader; DROP ROLE cdc_reader;");
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().kind, core::ErrorKind::kConfig);
-  EXPECT_NE(st.error().message.find("CREATE PUBLICATION \"pub_" + db_ + "\" FOR TABLE \"public\".\"a\";"),
+  EXPECT_NE(st.error().message.find("CREATE PUBLICATION \"pub_" + db_ +
+                                    "\" FOR TABLE \"public\".\"a\" WITH (publish_via_partition_root = true);"),
             std::string::npos)
       << st.error().message;
 }

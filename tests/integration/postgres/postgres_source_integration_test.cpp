@@ -367,6 +367,25 @@ TEST_F(PostgresSourceIntegration, TruncateIsReportedNotTurnedIntoDeletes) {
   EXPECT_EQ(truncates, 1u);
 }
 
+TEST_F(PostgresSourceIntegration, PartitionedTableRowsArriveUnderTheRootName) {
+  Sql(dsn_, "CREATE TABLE sales (id int, region text, PRIMARY KEY (id, region)) PARTITION BY LIST (region);"
+            "CREATE TABLE sales_eu PARTITION OF sales FOR VALUES IN ('eu');"
+            "CREATE TABLE sales_us PARTITION OF sales FOR VALUES IN ('us');"
+            "INSERT INTO sales VALUES (1, 'eu');");
+  auto& runner = NewRunner(Options({Needs("public.sales", {"id", "region"})}));
+  ASSERT_TRUE(runner.Prepare());
+  runner.Start();
+  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1)));
+  Sql(dsn_, "INSERT INTO sales VALUES (2, 'us')");
+  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(2)));
+  auto changes = runner.Changes();
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].op, Op::kSnapshot);
+  EXPECT_EQ(changes[1].op, Op::kInsert);
+  for (const auto& c : changes) EXPECT_EQ(c.table->QualifiedName(), "public.sales");
+  EXPECT_EQ(Col(changes[1], "region"), Value::String("us"));
+}
+
 // Not a benchmark (tests/bench is): a sanity figure for the report, printed.
 TEST_F(PostgresSourceIntegration, HundredThousandRowsThroughSnapshotAndOneBigTransaction) {
   constexpr int kRows = 100000;

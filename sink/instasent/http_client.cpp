@@ -123,8 +123,13 @@ void HttpClient::Send(HttpRequest request, Callback done) {
 void HttpClient::Poll(std::chrono::milliseconds timeout) {
   int running = 0;
   curl_multi_perform(multi_, &running);
-  curl_multi_poll(multi_, nullptr, 0, static_cast<int>(timeout.count()), nullptr);
-  curl_multi_perform(multi_, &running);
+  // Only wait when nothing finished already: a transfer completed by this
+  // perform leaves no socket to wake the poll, which would then sleep the
+  // whole timeout.
+  if (static_cast<size_t>(running) == transfers_.size()) {
+    curl_multi_poll(multi_, nullptr, 0, static_cast<int>(timeout.count()), nullptr);
+    curl_multi_perform(multi_, &running);
+  }
 
   // Callbacks may Send; collect the finished transfers before running any.
   std::vector<std::pair<std::unique_ptr<Transfer>, int>> finished;

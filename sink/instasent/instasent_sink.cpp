@@ -206,7 +206,7 @@ void InstasentSink::Fail(core::Error error) {
     if (failure_) return;
     failure_ = error;
   }
-  log_->error("sink {}: {}", options_.name, error.Describe());
+  log_->error("{}", error.Describe());  // the message names the sink
   changed_.notify_all();
 }
 

@@ -1,0 +1,82 @@
+#include "sink/jsonl/jsonl_sink.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/unit/sink/sink_test_support.h"
+
+namespace cdc::sink {
+namespace {
+
+using testing::RecordingAckListener;
+
+std::string TempPath() {
+  std::string dir = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
+  std::string path = dir + "/jsonl_sink_test_XXXXXX";
+  const int fd = mkstemp(path.data());
+  close(fd);
+  return path;
+}
+
+std::vector<nlohmann::json> ReadLines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<nlohmann::json> out;
+  for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+TEST(JsonlSinkTest, WritesOneLinePerRecordAndAcksAtOnce) {
+  const std::string path = TempPath();
+  RecordingAckListener acks;
+  core::Metrics metrics;
+  auto sink = MakeJsonlSink({"dry", path}, acks, metrics);
+  ASSERT_TRUE(sink->Start());
+
+  core::Record contact;
+  contact.kind = core::RecordKind::kContactUpsert;
+  contact.user_id = "42";
+  contact.json = R"({"_user_id":"42","_email":null,"plan":"pro"})";
+  contact.ticket = 1;
+  core::Record removed;
+  removed.kind = core::RecordKind::kContactDelete;
+  removed.user_id = "a\"b";
+  removed.destination = "other";
+  removed.ticket = 2;
+  ASSERT_TRUE(sink->Submit(contact));
+  ASSERT_TRUE(sink->Submit(removed));
+  EXPECT_EQ(acks.order(), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(sink->Pending(), 0u);
+  EXPECT_TRUE(sink->Drain(std::chrono::milliseconds(100)));
+
+  const auto lines = ReadLines(path);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["kind"], "contact_upsert");
+  EXPECT_EQ(lines[0]["user_id"], "42");
+  EXPECT_EQ(lines[0]["destination"], "dry");
+  EXPECT_EQ(lines[0]["item"], nlohmann::json::parse(contact.json));
+  EXPECT_EQ(lines[1]["kind"], "contact_delete");
+  EXPECT_EQ(lines[1]["user_id"], "a\"b");
+  EXPECT_EQ(lines[1]["destination"], "other");
+  EXPECT_TRUE(lines[1]["item"].is_null());
+  EXPECT_EQ(metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "accepted"}}), 2);
+  sink->Stop();
+  unlink(path.c_str());
+}
+
+TEST(JsonlSinkTest, UnwritableFileIsAConfigError) {
+  RecordingAckListener acks;
+  core::Metrics metrics;
+  auto sink = MakeJsonlSink({"dry", "/nonexistent-dir/out.jsonl"}, acks, metrics);
+  auto started = sink->Start();
+  ASSERT_FALSE(started);
+  EXPECT_EQ(started.error().kind, core::ErrorKind::kConfig);
+}
+
+}  // namespace
+}  // namespace cdc::sink

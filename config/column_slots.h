@@ -30,8 +30,7 @@ class ColumnSlots {
 // Indices outside the row (an empty old image) read as absent.
 class RowView {
  public:
-  RowView(const std::vector<core::Value>& row, const std::vector<int>& index)
-      : row_(row), index_(index) {}
+  RowView(const std::vector<core::Value>& row, const std::vector<int>& index) : row_(row), index_(index) {}
 
   const core::Value& Get(int slot) const {
     static const core::Value kAbsent;

@@ -1,8 +1,8 @@
 #include "config/compiled_mapping.h"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace cdc::config {
 
@@ -59,8 +59,8 @@ void CompiledMapping::Apply(const core::RowChange& change, std::vector<core::Rec
     const MappingEntry& e = *b.entries[i];
     if ((e.ops & OpBit(change.op)) == 0) continue;
     if (!b.missing[i].empty()) {
-      core::Error err = core::Error::BadData(e.name + ": column '" + b.missing[i] +
-                                             "' is not in table " + e.table);
+      core::Error err =
+          core::Error::BadData(e.name + ": column '" + b.missing[i] + "' is not in table " + e.table);
       err.table = e.table;
       err.position = change.position.ToString();
       failures.push_back(core::MappingFailure{std::move(err), e.name});
@@ -83,8 +83,7 @@ std::vector<core::Mapping::TableNeeds> CompiledMapping::Tables() const {
   std::vector<TableNeeds> out;
   for (const MappingEntry& e : entries_) {
     TableNeeds n = e.Needs();
-    auto it = std::find_if(out.begin(), out.end(),
-                           [&](const TableNeeds& t) { return t.table == n.table; });
+    auto it = std::find_if(out.begin(), out.end(), [&](const TableNeeds& t) { return t.table == n.table; });
     if (it == out.end()) {
       out.push_back(std::move(n));
       continue;

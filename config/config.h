@@ -49,7 +49,7 @@ struct PipelineConfig {
   std::string dir;                  // its directory: relative paths resolve here
   std::string pipeline;
   SourceConfig source;
-  std::vector<SinkConfig> sinks;    // `sink:` (one) or `sinks:` (a list)
+  std::vector<SinkConfig> sinks;    // `sink:` (one) or `sinks:` (a list); sinks[0] is the default
   std::string state_path;           // resolved against dir; default ./state/<pipeline>.db
   std::string admin_listen;         // "127.0.0.1:0" style; empty = off
   std::string log_level = "info";

@@ -7,7 +7,6 @@
 #include <functional>
 #include <string>
 #include <string_view>
-
 #include <tl/expected.hpp>
 
 namespace cdc::config {
@@ -25,7 +24,6 @@ const char* GetEnvLookup(const std::string& name);
 // `${NAME:-default}` uses the default when NAME is unset or empty (as in a
 // POSIX shell); `${NAME}` with NAME unset is an error. An empty but set NAME
 // expands to "".
-tl::expected<std::string, EnvError> ExpandEnv(std::string_view text,
-                                              const EnvLookup& lookup = GetEnvLookup);
+tl::expected<std::string, EnvError> ExpandEnv(std::string_view text, const EnvLookup& lookup = GetEnvLookup);
 
 }  // namespace cdc::config

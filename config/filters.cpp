@@ -21,8 +21,7 @@ using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
 core::Status Bad(const Filter& f, const Value& in, const std::string& why) {
-  return core::Fail(
-      core::Error::BadData(f.spelling + " " + why + " '" + in.ToText() + "'"));
+  return core::Fail(core::Error::BadData(f.spelling + " " + why + " '" + in.ToText() + "'"));
 }
 
 std::string TrimText(const std::string& s) {
@@ -107,8 +106,7 @@ tl::expected<Value, std::string> LiteralValue(const FilterArg& arg) {
 
 }  // namespace
 
-tl::expected<Filter, std::string> MakeFilter(const std::string& name,
-                                             const std::vector<FilterArg>& args,
+tl::expected<Filter, std::string> MakeFilter(const std::string& name, const std::vector<FilterArg>& args,
                                              std::string spelling) {
   struct Spec {
     const char* name;
@@ -133,9 +131,8 @@ tl::expected<Filter, std::string> MakeFilter(const std::string& name,
                           "int, float, number, email)");
   }
   if (static_cast<int>(args.size()) != spec->args) {
-    return tl::unexpected("filter '" + name + "' takes " + std::to_string(spec->args) +
-                          " argument" + (spec->args == 1 ? "" : "s") + ", got " +
-                          std::to_string(args.size()));
+    return tl::unexpected("filter '" + name + "' takes " + std::to_string(spec->args) + " argument" +
+                          (spec->args == 1 ? "" : "s") + ", got " + std::to_string(args.size()));
   }
   Filter f;
   f.kind = spec->kind;

@@ -6,9 +6,8 @@
 #pragma once
 
 #include <string>
-#include <vector>
-
 #include <tl/expected.hpp>
+#include <vector>
 
 #include "core/model/result.h"
 #include "core/model/value.h"
@@ -16,7 +15,18 @@
 namespace cdc::config {
 
 enum class FilterKind {
-  kLower, kUpper, kTrim, kE164, kSha256, kDefault, kDate, kString, kInt, kFloat, kNumber, kEmail,
+  kLower,
+  kUpper,
+  kTrim,
+  kE164,
+  kSha256,
+  kDefault,
+  kDate,
+  kString,
+  kInt,
+  kFloat,
+  kNumber,
+  kEmail,
 };
 
 // One argument as written in the template: 'text', "text", 12, -1.5, true, false.
@@ -27,15 +37,14 @@ struct FilterArg {
 
 struct Filter {
   FilterKind kind = FilterKind::kString;
-  std::string arg;        // e164: region code; date: format
-  core::Value fallback;   // default(x)
-  std::string spelling;   // as written, for messages: "e164('ES')"
+  std::string arg;       // e164: region code; date: format
+  core::Value fallback;  // default(x)
+  std::string spelling;  // as written, for messages: "e164('ES')"
 };
 
 // Builds a filter from its name and arguments; the error is a message for
 // the template's compile error.
-tl::expected<Filter, std::string> MakeFilter(const std::string& name,
-                                             const std::vector<FilterArg>& args,
+tl::expected<Filter, std::string> MakeFilter(const std::string& name, const std::vector<FilterArg>& args,
                                              std::string spelling);
 
 // Transforms `in` into `out`; kBadData (without the column name, which the

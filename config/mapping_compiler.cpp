@@ -33,14 +33,19 @@ class Compiler {
  private:
   Status Entry(const YAML::Node& node, size_t i, MappingEntry& e) {
     const std::string where = "mappings[" + std::to_string(i) + "]";
-    CDC_TRY(r_.CheckMap(node, where,
-                        {"table", "sink", "ops", "where", "contact", "event", "on_delete",
-                         "on_user_id_change"}));
+    CDC_TRY(
+        r_.CheckMap(node, where,
+                    {"table", "sink", "ops", "where", "contact", "event", "on_delete", "on_user_id_change"}));
     if (!node["table"]) return Fail(r_.ErrorAt(node, where + ": missing required key 'table'"));
     std::string table;
     CDC_TRY_ASSIGN(table, r_.Scalar(node["table"], "table"));
     if (table.empty() || table.front() == '.' || table.back() == '.') {
       return Fail(r_.ErrorAt(node["table"], "'table' must be 'schema.table' or 'table'"));
+    }
+    if (table.find('.') == std::string::npos && context_.default_schema.empty()) {
+      return Fail(r_.ErrorAt(node["table"],
+                             "'table' needs a schema ('db.table'): the source names "
+                             "no default database"));
     }
     e.table = QualifyTable(table, context_.default_schema);
     e.pipeline = config_.pipeline;
@@ -139,7 +144,8 @@ class Compiler {
     if (!node["user_id"]) return Fail(r_.ErrorAt(node, "contact: missing required key 'user_id'"));
     ContactSpec spec;
     CDC_TRY_ASSIGN(spec.user_id, Compile(node["user_id"], "user_id", e.slots));
-    if (node["attributes"]) CDC_TRY_ASSIGN(spec.attributes, Fields(node["attributes"], "attributes", e.slots));
+    if (node["attributes"])
+      CDC_TRY_ASSIGN(spec.attributes, Fields(node["attributes"], "attributes", e.slots));
     // DESIGN.md writes on_delete beside `contact:`; inside it is accepted too.
     for (const YAML::Node& holder : {entry, node}) {
       if (holder["on_delete"]) {
@@ -168,7 +174,8 @@ class Compiler {
     CDC_TRY_ASSIGN(spec.user_id, Compile(node["user_id"], "user_id", e.slots));
     if (node["id"]) CDC_TRY_ASSIGN(spec.id, Compile(node["id"], "id", e.slots));
     if (node["date"]) CDC_TRY_ASSIGN(spec.date, Compile(node["date"], "date", e.slots));
-    if (node["parameters"]) CDC_TRY_ASSIGN(spec.parameters, Fields(node["parameters"], "parameters", e.slots));
+    if (node["parameters"])
+      CDC_TRY_ASSIGN(spec.parameters, Fields(node["parameters"], "parameters", e.slots));
     if (node["user_data"]) {
       NamedTemplates data;
       CDC_TRY_ASSIGN(data, Fields(node["user_data"], "user_data", e.slots));
@@ -176,8 +183,8 @@ class Compiler {
     }
     if ((e.ops & OpBit(core::Op::kSnapshot)) && !spec.date) {
       return Fail(r_.ErrorAt(node, where + ": an event that maps snapshot rows needs 'date:' (the "
-                                             "row's real date, so history never fires "
-                                             "automations), or set 'ops: [insert]'"));
+                                           "row's real date, so history never fires "
+                                           "automations), or set 'ops: [insert]'"));
     }
     e.event = std::move(spec);
     return {};
@@ -224,9 +231,9 @@ core::Result<std::unique_ptr<core::Mapping>> CompileMapping(const PipelineConfig
   }
   core::Series* series = nullptr;
   if (context.metrics != nullptr) {
-    series = &context.metrics->Counter("cdc_mapping_nonfinite_values_total",
-                                       "NaN/Infinity float values sent as null",
-                                       {{"pipeline", config.pipeline}});
+    series =
+        &context.metrics->Counter("cdc_mapping_nonfinite_values_total",
+                                  "NaN/Infinity float values sent as null", {{"pipeline", config.pipeline}});
   }
   return std::make_unique<CompiledMapping>(std::move(entries), series);
 }

@@ -37,8 +37,8 @@ core::Result<std::string> RenderId(const Template& t, const RowView& row, const 
 
 // Appends `"key":value` pairs (absent values omitted), each preceded by a
 // comma unless `first` is set and nothing was written yet.
-core::Status AppendFields(const NamedTemplates& fields, const RowView& row, bool first,
-                          std::string& json, uint64_t& nonfinite) {
+core::Status AppendFields(const NamedTemplates& fields, const RowView& row, bool first, std::string& json,
+                          uint64_t& nonfinite) {
   Value scratch;
   for (const auto& [key, tmpl] : fields) {
     auto v = tmpl.Evaluate(row, scratch);
@@ -55,10 +55,9 @@ core::Status AppendFields(const NamedTemplates& fields, const RowView& row, bool
 
 class EntryRun {
  public:
-  EntryRun(const MappingEntry& e, const RowChange& c, const std::vector<int>& index,
-           std::vector<Record>& out, uint64_t& nonfinite)
-      : e_(e), c_(c), new_row_(c.after, index), old_row_(c.before, index), out_(out),
-        nonfinite_(nonfinite) {}
+  EntryRun(const MappingEntry& e, const RowChange& c, const std::vector<int>& index, std::vector<Record>& out,
+           uint64_t& nonfinite)
+      : e_(e), c_(c), new_row_(c.after, index), old_row_(c.before, index), out_(out), nonfinite_(nonfinite) {}
 
   core::Status Run() {
     const RowView& row = c_.op == Op::kDelete ? old_row_ : new_row_;
@@ -83,8 +82,9 @@ class EntryRun {
       auto uid = RenderId(spec.user_id, old_row_, "user_id");
       if (!uid) {
         core::Error e = uid.error();
-        e.message += " (a deleted row carries only what the source sends of the old row; "
-                     "map user_id from key columns or send the full old row)";
+        e.message +=
+            " (a deleted row carries only what the source sends of the old row; "
+            "map user_id from key columns or send the full old row)";
         return Fail(std::move(e));
       }
       out_.push_back(Make(RecordKind::kContactDelete, std::move(*uid)));
@@ -157,13 +157,12 @@ class EntryRun {
         // A snapshot row without its real date would look fresh and fire
         // automations for history.
         if (c_.op == Op::kSnapshot) {
-          return Fail(core::Error::BadData("date '" + spec.date->text() +
-                                           "' is NULL or missing in a snapshot row"));
+          return Fail(
+              core::Error::BadData("date '" + spec.date->text() + "' is NULL or missing in a snapshot row"));
         }
       } else {
         auto us = ValueToEpochMicros(**v);
-        if (!us) return Fail(core::Error::BadData("date '" + spec.date->text() + "': " +
-                                                  us.error().message));
+        if (!us) return Fail(core::Error::BadData("date '" + spec.date->text() + "': " + us.error().message));
         when = *us;
       }
     }
@@ -212,8 +211,8 @@ void AddColumns(const ColumnSlots& slots, const std::vector<int>& ids, std::set<
 }  // namespace
 
 void MappingEntry::Apply(const core::RowChange& change, const std::vector<int>& index,
-                         std::vector<core::Record>& out,
-                         std::vector<core::MappingFailure>& failures, uint64_t& nonfinite) const {
+                         std::vector<core::Record>& out, std::vector<core::MappingFailure>& failures,
+                         uint64_t& nonfinite) const {
   if ((ops & OpBit(change.op)) == 0) return;
   const size_t before = out.size();
   EntryRun run(*this, change, index, out, nonfinite);

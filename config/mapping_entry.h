@@ -23,8 +23,8 @@ using NamedTemplates = std::vector<std::pair<std::string, Template>>;
 struct ContactSpec {
   Template user_id;
   NamedTemplates attributes;
-  bool delete_contact = true;      // on_delete: delete_contact | ignore
-  bool delete_and_upsert = true;   // on_user_id_change: delete_and_upsert | upsert_only
+  bool delete_contact = true;     // on_delete: delete_contact | ignore
+  bool delete_and_upsert = true;  // on_user_id_change: delete_and_upsert | upsert_only
 };
 
 struct EventSpec {
@@ -43,7 +43,7 @@ struct MappingEntry {
   std::string table;        // "schema.table"
   std::string destination;  // sink name from `sink:`; empty = the default sink
   std::string pipeline;
-  uint8_t ops = 0;          // OpBit mask
+  uint8_t ops = 0;  // OpBit mask
   std::optional<Predicate> where;
   ColumnSlots slots;
   std::optional<ContactSpec> contact;
@@ -52,9 +52,8 @@ struct MappingEntry {
   // Appends this entry's records for `change` (or one failure). `index` maps
   // slots to row indices of change.table; `nonfinite` counts NaN/±Inf floats
   // written as null.
-  void Apply(const core::RowChange& change, const std::vector<int>& index,
-             std::vector<core::Record>& out, std::vector<core::MappingFailure>& failures,
-             uint64_t& nonfinite) const;
+  void Apply(const core::RowChange& change, const std::vector<int>& index, std::vector<core::Record>& out,
+             std::vector<core::MappingFailure>& failures, uint64_t& nonfinite) const;
 
   // What this entry needs from its table (columns by name).
   core::Mapping::TableNeeds Needs() const;

@@ -23,9 +23,15 @@ struct Token {
 
 bool NumberOf(const Value& v, long double& out) {
   switch (v.kind()) {
-    case ValueKind::kInt: out = static_cast<long double>(v.as_int()); return true;
-    case ValueKind::kDouble: out = v.as_double(); return true;
-    case ValueKind::kBool: out = v.as_bool() ? 1 : 0; return true;
+    case ValueKind::kInt:
+      out = static_cast<long double>(v.as_int());
+      return true;
+    case ValueKind::kDouble:
+      out = v.as_double();
+      return true;
+    case ValueKind::kBool:
+      out = v.as_bool() ? 1 : 0;
+      return true;
     case ValueKind::kDecimal:
     case ValueKind::kString: {
       if (v.text().empty()) return false;
@@ -41,12 +47,18 @@ bool NumberOf(const Value& v, long double& out) {
 template <class T>
 bool Ordered(Predicate::CmpOp op, const T& a, const T& b) {
   switch (op) {
-    case Predicate::CmpOp::kEq: return a == b;
-    case Predicate::CmpOp::kNe: return !(a == b);
-    case Predicate::CmpOp::kLt: return a < b;
-    case Predicate::CmpOp::kLe: return a <= b;
-    case Predicate::CmpOp::kGt: return a > b;
-    case Predicate::CmpOp::kGe: return a >= b;
+    case Predicate::CmpOp::kEq:
+      return a == b;
+    case Predicate::CmpOp::kNe:
+      return !(a == b);
+    case Predicate::CmpOp::kLt:
+      return a < b;
+    case Predicate::CmpOp::kLe:
+      return a <= b;
+    case Predicate::CmpOp::kGt:
+      return a > b;
+    case Predicate::CmpOp::kGe:
+      return a >= b;
   }
   return false;
 }
@@ -69,9 +81,12 @@ bool Compare(const Predicate::Node& n, const Value& v) {
         b = v.as_int() != 0;
       } else {
         const std::string t = v.ToText();
-        if (t == "true" || t == "t" || t == "1") b = true;
-        else if (t == "false" || t == "f" || t == "0") b = false;
-        else return n.op == CmpOp::kNe;
+        if (t == "true" || t == "t" || t == "1")
+          b = true;
+        else if (t == "false" || t == "f" || t == "0")
+          b = false;
+        else
+          return n.op == CmpOp::kNe;
       }
       return Ordered(n.op, static_cast<int>(b), static_cast<int>(n.boolean));
     }
@@ -85,8 +100,7 @@ bool Compare(const Predicate::Node& n, const Value& v) {
       // Textual kinds compare their canonical text without a copy.
       if (v.kind() == ValueKind::kString || v.kind() == ValueKind::kDate ||
           v.kind() == ValueKind::kTimestamp || v.kind() == ValueKind::kTimestampTz ||
-          v.kind() == ValueKind::kTime || v.kind() == ValueKind::kDecimal ||
-          v.kind() == ValueKind::kJson) {
+          v.kind() == ValueKind::kTime || v.kind() == ValueKind::kDecimal || v.kind() == ValueKind::kJson) {
         return Ordered(n.op, std::string_view(v.text()), std::string_view(n.text));
       }
       return Ordered(n.op, v.ToText(), n.text);
@@ -101,8 +115,7 @@ bool Compare(const Predicate::Node& n, const Value& v) {
 
 class PredicateParser {
  public:
-  PredicateParser(std::string_view text, ColumnSlots& slots, Predicate& p)
-      : s_(text), slots_(slots), p_(p) {}
+  PredicateParser(std::string_view text, ColumnSlots& slots, Predicate& p) : s_(text), slots_(slots), p_(p) {}
 
   tl::expected<void, TemplateError> Parse() {
     if (auto st = Next(); !st) return st;
@@ -160,8 +173,7 @@ class PredicateParser {
     }
     if (tok_.kind != Tok::kIdent) {
       return Fail(tok_.offset, tok_.kind == Tok::kEnd ? "condition ends too early"
-                                                      : "expected a column name, got '" +
-                                                            tok_.text + "'");
+                                                      : "expected a column name, got '" + tok_.text + "'");
     }
     const Token name = tok_;
     if (auto st = Next(); !st) return tl::unexpected(st.error());
@@ -191,14 +203,14 @@ class PredicateParser {
       return Add(std::move(n));
     }
     if (tok_.kind != Tok::kOp) {
-      return Fail(tok_.offset, "expected a comparison (==, !=, <, <=, >, >=) or 'is null' after '" +
-                                   name.text + "'");
+      return Fail(tok_.offset,
+                  "expected a comparison (==, !=, <, <=, >, >=) or 'is null' after '" + name.text + "'");
     }
     Node n{Predicate::NodeKind::kCompare};
     n.slot = slots_.Slot(name.text);
     static const std::pair<const char*, Predicate::CmpOp> kOps[] = {
         {"==", Predicate::CmpOp::kEq}, {"!=", Predicate::CmpOp::kNe}, {"<", Predicate::CmpOp::kLt},
-        {"<=", Predicate::CmpOp::kLe}, {">", Predicate::CmpOp::kGt}, {">=", Predicate::CmpOp::kGe}};
+        {"<=", Predicate::CmpOp::kLe}, {">", Predicate::CmpOp::kGt},  {">=", Predicate::CmpOp::kGe}};
     for (const auto& [text, op] : kOps) {
       if (tok_.text == text) n.op = op;
     }
@@ -299,14 +311,20 @@ bool Predicate::Evaluate(core::Op op, const RowView& row, const RowView& old_row
 bool Predicate::Eval(int i, core::Op op, const RowView& row, const RowView& old_row) const {
   const Node& n = nodes_[static_cast<size_t>(i)];
   switch (n.kind) {
-    case NodeKind::kAnd: return Eval(n.left, op, row, old_row) && Eval(n.right, op, row, old_row);
-    case NodeKind::kOr: return Eval(n.left, op, row, old_row) || Eval(n.right, op, row, old_row);
-    case NodeKind::kNot: return !Eval(n.left, op, row, old_row);
-    case NodeKind::kCompare: return Compare(n, row.Get(n.slot));
-    case NodeKind::kIsNull: return row.Get(n.slot).is_null();
+    case NodeKind::kAnd:
+      return Eval(n.left, op, row, old_row) && Eval(n.right, op, row, old_row);
+    case NodeKind::kOr:
+      return Eval(n.left, op, row, old_row) || Eval(n.right, op, row, old_row);
+    case NodeKind::kNot:
+      return !Eval(n.left, op, row, old_row);
+    case NodeKind::kCompare:
+      return Compare(n, row.Get(n.slot));
+    case NodeKind::kIsNull:
+      return row.Get(n.slot).is_null();
     // An absent value was not delivered; Postgres only leaves out unchanged
     // TOASTed values, which are never NULL.
-    case NodeKind::kIsNotNull: return !row.Get(n.slot).is_null();
+    case NodeKind::kIsNotNull:
+      return !row.Get(n.slot).is_null();
     case NodeKind::kChanged: {
       if (op != core::Op::kUpdate) return true;  // inserts, snapshot reads, deletes
       const Value& now = row.Get(n.slot);

@@ -8,9 +8,8 @@
 
 #include <string>
 #include <string_view>
-#include <vector>
-
 #include <tl/expected.hpp>
+#include <vector>
 
 #include "config/column_slots.h"
 #include "config/template.h"
@@ -38,7 +37,7 @@ class Predicate {
     int slot = -1;
     CmpOp op = CmpOp::kEq;
     LitKind lit = LitKind::kNull;
-    std::string text;           // string literal / number as written
+    std::string text;  // string literal / number as written
     long double number = 0;
     bool boolean = false;
   };

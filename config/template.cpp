@@ -18,8 +18,8 @@ class PlaceholderParser {
     const size_t col_start = i_;
     if (i_ >= s_.size() || !IsIdentStart(s_[i_])) {
       return Fail(i_ < s_.size() && s_[i_] == '}' ? "empty placeholder '{}' (write '{{' for a "
-                                                      "literal brace)"
-                                                    : "expected a column name");
+                                                    "literal brace)"
+                                                  : "expected a column name");
     }
     while (i_ < s_.size() && IsIdentChar(s_[i_])) ++i_;
     column = std::string(s_.substr(col_start, i_ - col_start));
@@ -83,8 +83,7 @@ class PlaceholderParser {
         ++i_;
       } else {
         const size_t start = i_;
-        while (i_ < s_.size() && s_[i_] != ',' && s_[i_] != ')' && s_[i_] != '}' &&
-               !IsSpace(s_[i_])) {
+        while (i_ < s_.size() && s_[i_] != ',' && s_[i_] != ')' && s_[i_] != '}' && !IsSpace(s_[i_])) {
           ++i_;
         }
         arg.text = std::string(s_.substr(start, i_ - start));

@@ -7,9 +7,8 @@
 
 #include <string>
 #include <string_view>
-#include <vector>
-
 #include <tl/expected.hpp>
+#include <vector>
 
 #include "config/column_slots.h"
 #include "config/filters.h"

@@ -45,8 +45,8 @@ int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0
 
 bool ParseTimestamp(std::string_view s, int64_t& epoch_us) {
   int year = 0, month = 0, day = 0;
-  if (!Digits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, month) ||
-      s[7] != '-' || !Digits(s, 8, 2, day)) {
+  if (!Digits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, month) || s[7] != '-' ||
+      !Digits(s, 8, 2, day)) {
     return false;
   }
   if (month < 1 || month > 12 || day < 1 || day > 31) return false;
@@ -56,8 +56,7 @@ bool ParseTimestamp(std::string_view s, int64_t& epoch_us) {
   size_t i = 10;
   if (i < s.size()) {
     if (s[i] != 'T' && s[i] != ' ') return false;
-    if (!Digits(s, i + 1, 2, hour) || i + 3 >= s.size() || s[i + 3] != ':' ||
-        !Digits(s, i + 4, 2, minute)) {
+    if (!Digits(s, i + 1, 2, hour) || i + 3 >= s.size() || s[i + 3] != ':' || !Digits(s, i + 4, 2, minute)) {
       return false;
     }
     i += 6;
@@ -110,10 +109,9 @@ std::string FormatEventDate(int64_t epoch_us) {
   unsigned m = 0, d = 0;
   CivilFromDays(days, y, m, d);
   char buf[128];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
-                static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60),
-                static_cast<long long>(millis));
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y),
+                m, d, static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
+                static_cast<long long>(rem % 60), static_cast<long long>(millis));
   return buf;
 }
 
@@ -164,8 +162,7 @@ core::Result<int64_t> ValueToEpochMicros(const core::Value& value) {
       break;
   }
   return core::Fail(core::Error::BadData(std::string("not a date or timestamp (") +
-                                         core::ValueKindName(value.kind()) + " '" +
-                                         value.ToText() + "')"));
+                                         core::ValueKindName(value.kind()) + " '" + value.ToText() + "')"));
 }
 
 }  // namespace cdc::config

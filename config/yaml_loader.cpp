@@ -44,14 +44,12 @@ class Loader {
 
   Status Load(const YAML::Node& root) {
     CDC_TRY(r_.CheckMap(root, "the top level",
-                        {"pipeline", "source", "sink", "sinks", "state", "admin", "log",
-                         "mappings"}));
+                        {"pipeline", "source", "sink", "sinks", "state", "admin", "log", "mappings"}));
     CDC_TRY(Require(root, "pipeline", "the top level"));
     CDC_TRY_ASSIGN(c_.pipeline, r_.Scalar(root["pipeline"], "pipeline"));
     if (!IsLowerWord(c_.pipeline) || c_.pipeline.size() > kMaxPipelineName) {
-      return Fail(r_.ErrorAt(root["pipeline"],
-                             "'pipeline' must be 1.." + std::to_string(kMaxPipelineName) +
-                                 " characters of [a-z0-9_], got '" + c_.pipeline + "'"));
+      return Fail(r_.ErrorAt(root["pipeline"], "'pipeline' must be 1.." + std::to_string(kMaxPipelineName) +
+                                                   " characters of [a-z0-9_], got '" + c_.pipeline + "'"));
     }
     CDC_TRY(Require(root, "source", "the top level"));
     CDC_TRY(LoadSource(root["source"]));
@@ -77,9 +75,9 @@ class Loader {
     if (const YAML::Node log = root["log"]) {
       CDC_TRY(r_.CheckMap(log, "log", {"level"}));
       if (log["level"]) {
-        CDC_TRY_ASSIGN(c_.log_level,
-                       r_.OneOf(log["level"], "level",
-                                {"trace", "debug", "info", "warn", "error", "critical", "off"}));
+        CDC_TRY_ASSIGN(
+            c_.log_level,
+            r_.OneOf(log["level"], "level", {"trace", "debug", "info", "warn", "error", "critical", "off"}));
       }
     }
     CDC_TRY(Require(root, "mappings", "the top level"));
@@ -100,8 +98,7 @@ class Loader {
 
   Status LoadSource(const YAML::Node& node) {
     SourceConfig& s = c_.source;
-    CDC_TRY(r_.CheckMap(node, "source",
-                        {"kind", "dsn", "slot", "publication", "server_id", "snapshot"}));
+    CDC_TRY(r_.CheckMap(node, "source", {"kind", "dsn", "slot", "publication", "server_id", "snapshot"}));
     CDC_TRY(Require(node, "kind", "source"));
     CDC_TRY_ASSIGN(s.kind, r_.OneOf(node["kind"], "kind", {"postgres", "mysql"}));
     CDC_TRY(Require(node, "dsn", "source"));
@@ -110,8 +107,7 @@ class Loader {
     const bool pg = s.kind == "postgres";
     for (const char* key : {"slot", "publication"}) {
       if (node[key] && !pg) {
-        return Fail(r_.ErrorAt(node[key], std::string("'") + key +
-                                              "' applies only to a postgres source"));
+        return Fail(r_.ErrorAt(node[key], std::string("'") + key + "' applies only to a postgres source"));
       }
     }
     if (node["server_id"] && pg) {
@@ -179,9 +175,8 @@ class Loader {
   Status LoadSink(const YAML::Node& node, bool in_list, SinkConfig& s) {
     s.line = node.Mark().line + 1;
     CDC_TRY(r_.CheckMap(node, "sink",
-                        {"name", "kind", "url", "project", "datasource", "token", "token_file",
-                         "batch_size", "linger_ms", "max_in_flight", "contact_sync", "ca_file",
-                         "timeout_ms", "path"}));
+                        {"name", "kind", "url", "project", "datasource", "token", "token_file", "batch_size",
+                         "linger_ms", "max_in_flight", "contact_sync", "ca_file", "timeout_ms", "path"}));
     if (in_list) CDC_TRY(Require(node, "name", "sink"));
     if (node["name"]) {
       CDC_TRY_ASSIGN(s.name, r_.Scalar(node["name"], "name"));

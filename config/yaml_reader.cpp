@@ -11,11 +11,16 @@ namespace {
 
 const char* NodeTypeName(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Scalar: return "a scalar";
-    case YAML::NodeType::Undefined: return "nothing";
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Scalar:
+      return "a scalar";
+    case YAML::NodeType::Undefined:
+      return "nothing";
   }
   return "?";
 }
@@ -58,8 +63,7 @@ std::string YamlReader::Where(const YAML::Node& node, size_t offset, bool raw_of
   const std::string& scalar = node.Scalar();
   // Only plain or quoted one-line scalars map character for character onto
   // the source line; anything else is reported at the scalar's start.
-  if (scalar.find('\n') != std::string::npos ||
-      (!raw_offset && scalar.find("${") != std::string::npos)) {
+  if (scalar.find('\n') != std::string::npos || (!raw_offset && scalar.find("${") != std::string::npos)) {
     return Where(mark);
   }
   const std::string& line = lines_[mark.line];
@@ -77,15 +81,15 @@ std::string YamlReader::Where(const YAML::Node& node, size_t offset, bool raw_of
   return file_ + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(target + 1);
 }
 
-core::Error YamlReader::ErrorAt(const YAML::Node& node, const std::string& message,
-                                size_t offset, bool raw_offset) const {
+core::Error YamlReader::ErrorAt(const YAML::Node& node, const std::string& message, size_t offset,
+                                bool raw_offset) const {
   return core::Error::Config(Where(node, offset, raw_offset) + ": " + message);
 }
 
 core::Result<std::string> YamlReader::Scalar(const YAML::Node& node, std::string_view key) const {
   if (!node.IsScalar()) {
-    return core::Fail(ErrorAt(node, "'" + std::string(key) + "' must be a single value, not " +
-                                        NodeTypeName(node)));
+    return core::Fail(
+        ErrorAt(node, "'" + std::string(key) + "' must be a single value, not " + NodeTypeName(node)));
   }
   auto expanded = ExpandEnv(node.Scalar());
   if (!expanded) {
@@ -94,8 +98,8 @@ core::Result<std::string> YamlReader::Scalar(const YAML::Node& node, std::string
   return std::move(*expanded);
 }
 
-core::Result<int64_t> YamlReader::Integer(const YAML::Node& node, std::string_view key,
-                                          int64_t min, int64_t max) const {
+core::Result<int64_t> YamlReader::Integer(const YAML::Node& node, std::string_view key, int64_t min,
+                                          int64_t max) const {
   auto text = Scalar(node, key);
   if (!text) return core::Fail(text.error());
   int64_t value = 0;
@@ -106,9 +110,8 @@ core::Result<int64_t> YamlReader::Integer(const YAML::Node& node, std::string_vi
     return core::Fail(ErrorAt(node, "'" + std::string(key) + "' must be an integer"));
   }
   if (value < min || value > max) {
-    return core::Fail(ErrorAt(node, "'" + std::string(key) + "' must be between " +
-                                        std::to_string(min) + " and " + std::to_string(max) +
-                                        ", got " + *text));
+    return core::Fail(ErrorAt(node, "'" + std::string(key) + "' must be between " + std::to_string(min) +
+                                        " and " + std::to_string(max) + ", got " + *text));
   }
   return value;
 }
@@ -128,15 +131,14 @@ core::Result<std::string> YamlReader::OneOf(const YAML::Node& node, std::string_
   if (std::find(allowed.begin(), allowed.end(), *text) != allowed.end()) return text;
   // Enumerations carry no secrets, so the rejected word is shown.
   return core::Fail(ErrorAt(node, "'" + std::string(key) + "' must be one of " +
-                                      JoinKeys(std::vector<std::string_view>(allowed)) +
-                                      ", got '" + *text + "'"));
+                                      JoinKeys(std::vector<std::string_view>(allowed)) + ", got '" + *text +
+                                      "'"));
 }
 
 core::Result<std::vector<std::string>> YamlReader::StringList(const YAML::Node& node,
                                                               std::string_view key) const {
   if (!node.IsSequence()) {
-    return core::Fail(ErrorAt(node, "'" + std::string(key) + "' must be a list, not " +
-                                        NodeTypeName(node)));
+    return core::Fail(ErrorAt(node, "'" + std::string(key) + "' must be a list, not " + NodeTypeName(node)));
   }
   std::vector<std::string> out;
   for (const auto& item : node) {
@@ -155,8 +157,7 @@ core::Status YamlReader::CheckMap(const YAML::Node& node, std::string_view what,
 core::Status YamlReader::CheckMap(const YAML::Node& node, std::string_view what,
                                   const std::vector<std::string_view>& allowed) const {
   if (!node.IsMap()) {
-    return core::Fail(
-        ErrorAt(node, "'" + std::string(what) + "' must be a map, not " + NodeTypeName(node)));
+    return core::Fail(ErrorAt(node, "'" + std::string(what) + "' must be a map, not " + NodeTypeName(node)));
   }
   std::set<std::string> seen;
   for (const auto& entry : node) {

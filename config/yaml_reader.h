@@ -4,14 +4,14 @@
 // secret that landed in the wrong key is not echoed.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "core/model/result.h"
 
@@ -31,21 +31,18 @@ class YamlReader {
   // offset counts in the expanded text unless `raw_offset` (then in the text
   // as written); expanded offsets fall back to the scalar's start when ${ENV}
   // changed the text.
-  std::string Where(const YAML::Node& node, size_t offset = kNoOffset,
-                    bool raw_offset = false) const;
+  std::string Where(const YAML::Node& node, size_t offset = kNoOffset, bool raw_offset = false) const;
   std::string Where(const YAML::Mark& mark) const;
-  core::Error ErrorAt(const YAML::Node& node, const std::string& message,
-                      size_t offset = kNoOffset, bool raw_offset = false) const;
+  core::Error ErrorAt(const YAML::Node& node, const std::string& message, size_t offset = kNoOffset,
+                      bool raw_offset = false) const;
 
   // A scalar with ${ENV} expanded; `key` names it in messages.
   core::Result<std::string> Scalar(const YAML::Node& node, std::string_view key) const;
-  core::Result<int64_t> Integer(const YAML::Node& node, std::string_view key, int64_t min,
-                                int64_t max) const;
+  core::Result<int64_t> Integer(const YAML::Node& node, std::string_view key, int64_t min, int64_t max) const;
   core::Result<bool> Boolean(const YAML::Node& node, std::string_view key) const;
   core::Result<std::string> OneOf(const YAML::Node& node, std::string_view key,
                                   std::initializer_list<std::string_view> allowed) const;
-  core::Result<std::vector<std::string>> StringList(const YAML::Node& node,
-                                                    std::string_view key) const;
+  core::Result<std::vector<std::string>> StringList(const YAML::Node& node, std::string_view key) const;
 
   // `node` must be a map whose keys are all in `allowed`, none repeated.
   core::Status CheckMap(const YAML::Node& node, std::string_view what,

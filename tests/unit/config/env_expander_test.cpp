@@ -27,9 +27,7 @@ TEST(EnvExpander, DefaultAppliesWhenUnsetOrEmpty) {
   EXPECT_EQ(*ExpandEnv("${NOPE:-}", FakeEnv), "");
 }
 
-TEST(EnvExpander, SetButEmptyVariableExpandsToEmpty) {
-  EXPECT_EQ(*ExpandEnv("a${EMPTY}b", FakeEnv), "ab");
-}
+TEST(EnvExpander, SetButEmptyVariableExpandsToEmpty) { EXPECT_EQ(*ExpandEnv("a${EMPTY}b", FakeEnv), "ab"); }
 
 TEST(EnvExpander, MissingVariableNamesItAndWhereItStarts) {
   auto out = ExpandEnv("x=${MISSING_VAR}", FakeEnv);

@@ -74,8 +74,7 @@ TEST(Filters, DefaultReplacesOnlyNull) {
 }
 
 TEST(Filters, OtherFiltersPassNullAndAbsentThrough) {
-  for (const char* name : {"lower", "upper", "trim", "sha256", "string", "int", "float", "number",
-                           "email"}) {
+  for (const char* name : {"lower", "upper", "trim", "sha256", "string", "int", "float", "number", "email"}) {
     EXPECT_TRUE(Apply(Make(name), Value::Null()).is_null()) << name;
     EXPECT_TRUE(Apply(Make(name), Value::Absent()).is_absent()) << name;
   }
@@ -85,8 +84,7 @@ TEST(Filters, OtherFiltersPassNullAndAbsentThrough) {
 
 TEST(Filters, DateFormatsDatesAndTimestampsInUtc) {
   const Filter ymd = Make("date", {Quoted("%Y-%m-%d")});
-  EXPECT_EQ(Apply(ymd, Value::TimestampTz("2024-03-05T23:20:30.123456Z")),
-            Value::String("2024-03-05"));
+  EXPECT_EQ(Apply(ymd, Value::TimestampTz("2024-03-05T23:20:30.123456Z")), Value::String("2024-03-05"));
   EXPECT_EQ(Apply(ymd, Value::Date("2024-02-29")), Value::String("2024-02-29"));
   const Filter full = Make("date", {Quoted("%d/%m/%Y %H:%M:%S.%f")});
   EXPECT_EQ(Apply(full, Value::Timestamp("2024-03-05T10:20:30.5")),

@@ -14,9 +14,9 @@ namespace {
 using core::Op;
 using core::RecordKind;
 using core::Value;
+using testing::ApplyTo;
 using testing::Change;
 using testing::CompileYaml;
-using testing::ApplyTo;
 using testing::Table;
 
 const char kCustomers[] =
@@ -36,10 +36,10 @@ auto CustomersTable() {
   return Table("public", "customers", {"id", "email", "first_name", "phone", "plan", "score"});
 }
 
-std::vector<Value> Customer(int64_t id, Value first_name = Value::String("Ann"),
-                            Value plan = Value::Null()) {
-  return {Value::Int(id), Value::String(" Ann@Example.com"), std::move(first_name),
-          Value::String("612 345 678"), std::move(plan), Value::Double(1.5)};
+std::vector<Value> Customer(int64_t id, Value first_name = Value::String("Ann"), Value plan = Value::Null()) {
+  return {Value::Int(id),        Value::String(" Ann@Example.com"),
+          std::move(first_name), Value::String("612 345 678"),
+          std::move(plan),       Value::Double(1.5)};
 }
 
 TEST(ContactMapping, InsertBecomesAnUpsertWithTypedAttributes) {
@@ -63,8 +63,8 @@ TEST(ContactMapping, AbsentValueOmitsTheAttributeAndNullClearsIt) {
   auto c = CompileYaml(kCustomers);
   ASSERT_TRUE(c->mapping);
   // first_name not delivered (unchanged TOAST): both attributes reading it are omitted.
-  auto out = ApplyTo(**c->mapping, Change(Op::kUpdate, CustomersTable(),
-                                      Customer(42, Value::Absent(), Value::Null())));
+  auto out = ApplyTo(**c->mapping,
+                     Change(Op::kUpdate, CustomersTable(), Customer(42, Value::Absent(), Value::Null())));
   ASSERT_EQ(out.records.size(), 1u);
   EXPECT_EQ(out.records[0].json,
             "{\"_user_id\":\"42\",\"_email\":\"ann@example.com\","
@@ -74,8 +74,7 @@ TEST(ContactMapping, AbsentValueOmitsTheAttributeAndNullClearsIt) {
 TEST(ContactMapping, UserIdChangeDeletesTheOldContactThenUpsertsTheNew) {
   auto c = CompileYaml(kCustomers);
   ASSERT_TRUE(c->mapping);
-  auto out = ApplyTo(**c->mapping,
-                 Change(Op::kUpdate, CustomersTable(), Customer(43), Customer(42)));
+  auto out = ApplyTo(**c->mapping, Change(Op::kUpdate, CustomersTable(), Customer(43), Customer(42)));
   ASSERT_EQ(out.records.size(), 2u);
   EXPECT_EQ(out.records[0].kind, RecordKind::kContactDelete);
   EXPECT_EQ(out.records[0].user_id, "42");
@@ -87,8 +86,7 @@ TEST(ContactMapping, UserIdChangeDeletesTheOldContactThenUpsertsTheNew) {
 TEST(ContactMapping, UpsertOnlySkipsTheDeleteOnUserIdChange) {
   auto c = CompileYaml(std::string(kCustomers) + "      on_user_id_change: upsert_only\n");
   ASSERT_TRUE(c->mapping) << c->mapping.error().message;
-  auto out = ApplyTo(**c->mapping,
-                 Change(Op::kUpdate, CustomersTable(), Customer(43), Customer(42)));
+  auto out = ApplyTo(**c->mapping, Change(Op::kUpdate, CustomersTable(), Customer(43), Customer(42)));
   ASSERT_EQ(out.records.size(), 1u);
   EXPECT_EQ(out.records[0].kind, RecordKind::kContactUpsert);
   EXPECT_EQ(out.records[0].user_id, "43");
@@ -188,8 +186,7 @@ TEST(ContactMapping, NullOrEmptyUserIdIsAFailureNamingTheMapping) {
   auto out = ApplyTo(**c->mapping, Change(Op::kInsert, CustomersTable(), row));
   EXPECT_TRUE(out.records.empty());
   ASSERT_EQ(out.failures.size(), 1u);
-  EXPECT_EQ(out.failures[0].error.message,
-            "mappings[0] (public.customers contact): user_id '{id}' is NULL");
+  EXPECT_EQ(out.failures[0].error.message, "mappings[0] (public.customers contact): user_id '{id}' is NULL");
   row[0] = Value::String("");
   out = ApplyTo(**c->mapping, Change(Op::kInsert, CustomersTable(), row));
   ASSERT_EQ(out.failures.size(), 1u);
@@ -217,8 +214,8 @@ TEST(ContactMapping, ColumnMissingFromTheSchemaFailsNamingTableAndColumn) {
   ASSERT_TRUE(c->mapping);
   auto narrow = Table("public", "customers", {"id", "email", "first_name", "phone", "score"});
   auto out = ApplyTo(**c->mapping, Change(Op::kInsert, narrow,
-                                      {Value::Int(1), Value::String("a@b.c"), Value::String("A"),
-                                       Value::String("612345678"), Value::Int(1)}));
+                                          {Value::Int(1), Value::String("a@b.c"), Value::String("A"),
+                                           Value::String("612345678"), Value::Int(1)}));
   ASSERT_EQ(out.failures.size(), 1u);
   EXPECT_EQ(out.failures[0].error.message,
             "mappings[0] (public.customers contact): column 'plan' is not in table "
@@ -242,8 +239,8 @@ TEST(ContactMapping, NewSchemaVersionIsResolvedAgain) {
   auto v1 = Table("public", "customers", {"id", "plan"}, {0}, 1);
   auto v2 = Table("public", "customers", {"plan", "extra", "id"}, {2}, 2);
   auto a = ApplyTo(**c->mapping, Change(Op::kInsert, v1, {Value::Int(1), Value::String("p1")}));
-  auto b = ApplyTo(**c->mapping,
-               Change(Op::kInsert, v2, {Value::String("p2"), Value::Int(0), Value::Int(2)}));
+  auto b =
+      ApplyTo(**c->mapping, Change(Op::kInsert, v2, {Value::String("p2"), Value::Int(0), Value::Int(2)}));
   ASSERT_EQ(a.records.size(), 1u);
   ASSERT_EQ(b.records.size(), 1u);
   EXPECT_EQ(a.records[0].json, "{\"_user_id\":\"1\",\"plan\":\"p1\"}");
@@ -287,9 +284,8 @@ TEST(ContactMapping, CompileErrorsPointIntoTheYaml) {
       "      user_id: \"{id | lowercase}\"\n");
   ASSERT_FALSE(bad_filter->mapping);
   const std::string file = bad_filter->dir.path() + "/cdc.yaml";
-  EXPECT_EQ(bad_filter->mapping.error().message.rfind(
-                file + ":13:23: user_id: unknown filter 'lowercase'", 0),
-            0u)
+  EXPECT_EQ(
+      bad_filter->mapping.error().message.rfind(file + ":13:23: user_id: unknown filter 'lowercase'", 0), 0u)
       << bad_filter->mapping.error().message;
 
   auto unclosed = CompileYaml(
@@ -312,9 +308,9 @@ TEST(ContactMapping, CompileErrorsPointIntoTheYaml) {
       "      attributes:\n"
       "        name: 'x-{first'\n");
   ASSERT_FALSE(brace->mapping);
-  EXPECT_EQ(brace->mapping.error().message,
-            brace->dir.path() +
-                "/cdc.yaml:15:18: attributes.name: unclosed '{' (write '{{' for a literal brace)");
+  EXPECT_EQ(
+      brace->mapping.error().message,
+      brace->dir.path() + "/cdc.yaml:15:18: attributes.name: unclosed '{' (write '{{' for a literal brace)");
 
   auto unknown_key = CompileYaml(
       "mappings:\n"
@@ -362,8 +358,7 @@ TEST(ContactMapping, CompileErrorsPointIntoTheYaml) {
       "  - table: customers\n"
       "    contact: {user_id: \"{id}\", attributes: {_user_id: \"{email}\"}}\n");
   ASSERT_FALSE(reserved->mapping);
-  EXPECT_NE(reserved->mapping.error().message.find("'_user_id' is set from 'user_id:'"),
-            std::string::npos);
+  EXPECT_NE(reserved->mapping.error().message.find("'_user_id' is set from 'user_id:'"), std::string::npos);
 }
 
 }  // namespace

@@ -9,9 +9,9 @@ namespace {
 using core::Op;
 using core::RecordKind;
 using core::Value;
+using testing::ApplyTo;
 using testing::Change;
 using testing::CompileYaml;
-using testing::ApplyTo;
 using testing::Table;
 
 auto OrdersTable() {
@@ -19,8 +19,8 @@ auto OrdersTable() {
 }
 
 std::vector<Value> Order(int64_t id, Value created_at = Value::TimestampTz("2024-03-05T10:20:30.123456Z")) {
-  return {Value::Int(id), Value::Int(5), Value::Decimal("49.90"), Value::String("EUR"),
-          std::move(created_at), Value::Null()};
+  return {Value::Int(id),       Value::Int(5),         Value::Decimal("49.90"),
+          Value::String("EUR"), std::move(created_at), Value::Null()};
 }
 
 const char kPurchase[] =
@@ -109,15 +109,13 @@ TEST(EventMapping, DefaultOpsAreSnapshotAndInsert) {
 TEST(EventMapping, NaiveTimestampIsTakenAsUtcAndDateAsMidnight) {
   auto c = CompileYaml(kPurchase);
   ASSERT_TRUE(c->mapping);
-  auto naive = ApplyTo(**c->mapping, Change(Op::kInsert, OrdersTable(),
-                                        Order(1, Value::Timestamp("2024-03-05T10:20:30"))));
+  auto naive = ApplyTo(**c->mapping,
+                       Change(Op::kInsert, OrdersTable(), Order(1, Value::Timestamp("2024-03-05T10:20:30"))));
   ASSERT_EQ(naive.records.size(), 1u);
-  EXPECT_NE(naive.records[0].json.find("\"_event_date\":\"2024-03-05T10:20:30.000Z\""),
-            std::string::npos);
+  EXPECT_NE(naive.records[0].json.find("\"_event_date\":\"2024-03-05T10:20:30.000Z\""), std::string::npos);
   auto day = ApplyTo(**c->mapping, Change(Op::kInsert, OrdersTable(), Order(1, Value::Date("2024-03-05"))));
   ASSERT_EQ(day.records.size(), 1u);
-  EXPECT_NE(day.records[0].json.find("\"_event_date\":\"2024-03-05T00:00:00.000Z\""),
-            std::string::npos);
+  EXPECT_NE(day.records[0].json.find("\"_event_date\":\"2024-03-05T00:00:00.000Z\""), std::string::npos);
   EXPECT_EQ(day.records[0].event_time_us, 1709596800000000);
 }
 
@@ -130,8 +128,7 @@ TEST(EventMapping, WithoutDateTheCommitTimeIsUsed) {
   ASSERT_TRUE(c->mapping) << c->mapping.error().message;
   auto out = ApplyTo(**c->mapping, Change(Op::kInsert, OrdersTable(), Order(7)));
   ASSERT_EQ(out.records.size(), 1u);
-  EXPECT_NE(out.records[0].json.find("\"_event_date\":\"2023-11-14T22:13:20.123Z\""),
-            std::string::npos);
+  EXPECT_NE(out.records[0].json.find("\"_event_date\":\"2023-11-14T22:13:20.123Z\""), std::string::npos);
   EXPECT_EQ(out.records[0].event_time_us, 1700000000123000);
   EXPECT_NE(out.records[0].json.find("\"_event_parameters\":{}"), std::string::npos);
 }
@@ -145,8 +142,7 @@ TEST(EventMapping, NullDateOnStreamingFallsBackToCommitTimeButFailsOnSnapshot) {
   auto snap = ApplyTo(**c->mapping, Change(Op::kSnapshot, OrdersTable(), Order(7, Value::Null())));
   EXPECT_TRUE(snap.records.empty());
   ASSERT_EQ(snap.failures.size(), 1u);
-  EXPECT_NE(snap.failures[0].error.message.find("is NULL or missing in a snapshot row"),
-            std::string::npos);
+  EXPECT_NE(snap.failures[0].error.message.find("is NULL or missing in a snapshot row"), std::string::npos);
 }
 
 TEST(EventMapping, UnparsableDateIsBadData) {
@@ -167,9 +163,10 @@ TEST(EventMapping, SnapshotEventsWithoutDateAreACompileError) {
       "      user_id: \"{customer_id}\"\n");
   ASSERT_FALSE(c->mapping);
   EXPECT_EQ(c->mapping.error().message,
-            c->dir.path() + "/cdc.yaml:13:7: mappings[0]: an event that maps snapshot rows needs "
-                            "'date:' (the row's real date, so history never fires automations), "
-                            "or set 'ops: [insert]'");
+            c->dir.path() +
+                "/cdc.yaml:13:7: mappings[0]: an event that maps snapshot rows needs "
+                "'date:' (the row's real date, so history never fires automations), "
+                "or set 'ops: [insert]'");
 }
 
 TEST(EventMapping, UserDataIsEmbeddedAndAbsentParametersOmitted) {
@@ -191,8 +188,8 @@ TEST(EventMapping, UserDataIsEmbeddedAndAbsentParametersOmitted) {
 TEST(EventMapping, TableWithoutKeyNeedsAnIdTemplate) {
   auto c = CompileYaml(kPurchase);
   ASSERT_TRUE(c->mapping);
-  auto keyless = Table("public", "orders",
-                       {"id", "customer_id", "amount", "currency", "created_at", "note"}, {});
+  auto keyless =
+      Table("public", "orders", {"id", "customer_id", "amount", "currency", "created_at", "note"}, {});
   auto out = ApplyTo(**c->mapping, Change(Op::kInsert, keyless, Order(7)));
   EXPECT_TRUE(out.records.empty());
   ASSERT_EQ(out.failures.size(), 1u);

@@ -12,8 +12,8 @@ using core::Value;
 
 class PredicateTest : public ::testing::Test {
  protected:
-  bool Eval(const std::string& text, const std::map<std::string, Value>& now,
-            Op op = Op::kInsert, const std::map<std::string, Value>& old = {}) {
+  bool Eval(const std::string& text, const std::map<std::string, Value>& now, Op op = Op::kInsert,
+            const std::map<std::string, Value>& old = {}) {
     ColumnSlots slots;
     auto p = Predicate::Compile(text, slots);
     EXPECT_TRUE(p) << text << ": " << (p ? "" : p.error().message);
@@ -100,16 +100,16 @@ TEST_F(PredicateTest, ChangedOnUpdateComparesWithTheOldValue) {
                    {{"status", Value::String("new")}}));
   EXPECT_FALSE(Eval("changed(status)", {{"status", Value::String("paid")}}, Op::kUpdate,
                     {{"status", Value::String("paid")}}));
-  EXPECT_TRUE(Eval("changed(status)", {{"status", Value::Null()}}, Op::kUpdate,
-                   {{"status", Value::String("paid")}}));
+  EXPECT_TRUE(
+      Eval("changed(status)", {{"status", Value::Null()}}, Op::kUpdate, {{"status", Value::String("paid")}}));
 }
 
 TEST_F(PredicateTest, ChangedIsTrueWhenTheOldValueWasNotDelivered) {
   // No old row at all (default replica identity, key unchanged).
   EXPECT_TRUE(Eval("changed(status)", {{"status", Value::String("paid")}}, Op::kUpdate));
   // An old row without that column.
-  EXPECT_TRUE(Eval("changed(status)", {{"status", Value::String("paid")}}, Op::kUpdate,
-                   {{"other", Value::Int(1)}}));
+  EXPECT_TRUE(
+      Eval("changed(status)", {{"status", Value::String("paid")}}, Op::kUpdate, {{"other", Value::Int(1)}}));
 }
 
 TEST_F(PredicateTest, ChangedIsFalseForAnUnchangedToastedValue) {

@@ -63,8 +63,7 @@ TEST_F(TemplateTest, SpacesInsideThePlaceholderAreAllowed) {
 TEST_F(TemplateTest, TextAroundPlaceholdersYieldsAString) {
   Template t = Compile("order-{id}/{name}");
   EXPECT_FALSE(t.typed());
-  EXPECT_EQ(Render(t, {{"id", Value::Int(42)}, {"name", Value::String("x")}}),
-            Value::String("order-42/x"));
+  EXPECT_EQ(Render(t, {{"id", Value::Int(42)}, {"name", Value::String("x")}}), Value::String("order-42/x"));
 }
 
 TEST_F(TemplateTest, NullRendersEmptyInsideText) {
@@ -135,8 +134,7 @@ TEST_F(TemplateTest, WrongFilterArgumentsAreCompileErrors) {
   EXPECT_NE(CompileError("{p | lower('a')}").message.find("takes 0 arguments"), std::string::npos);
   EXPECT_NE(CompileError("{p | date(5)}").message.find("quoted format"), std::string::npos);
   EXPECT_NE(CompileError("{}").message.find("empty placeholder"), std::string::npos);
-  EXPECT_NE(CompileError("{p | default('x'}").message.find("expected ',' or ')'"),
-            std::string::npos);
+  EXPECT_NE(CompileError("{p | default('x'}").message.find("expected ',' or ')'"), std::string::npos);
 }
 
 TEST_F(TemplateTest, QuotedArgumentsMayHoldBracesAndCommas) {

@@ -70,11 +70,9 @@ inline std::unique_ptr<Compiled> CompileYaml(const std::string& mappings_yaml,
   return c;
 }
 
-inline std::shared_ptr<const core::TableSchema> Table(const std::string& schema,
-                                                     const std::string& name,
-                                                     std::vector<std::string> columns,
-                                                     std::vector<size_t> key = {0},
-                                                     uint64_t version = 1) {
+inline std::shared_ptr<const core::TableSchema> Table(const std::string& schema, const std::string& name,
+                                                      std::vector<std::string> columns,
+                                                      std::vector<size_t> key = {0}, uint64_t version = 1) {
   auto t = std::make_shared<core::TableSchema>();
   t->schema = schema;
   t->name = name;

@@ -13,18 +13,18 @@ namespace {
 using testing::TempDir;
 
 const char kMinimal[] =
-    "pipeline: shop\n"                      // 1
-    "source:\n"                             // 2
-    "  kind: postgres\n"                    // 3
-    "  dsn: host=127.0.0.1 dbname=shop\n"   // 4
-    "sink:\n"                               // 5
-    "  url: http://127.0.0.1:8080/\n"       // 6
-    "  project: proj_1\n"                   // 7
-    "  datasource: ds_1\n"                  // 8
-    "  token: tok\n"                        // 9
-    "mappings:\n"                           // 10
-    "  - table: customers\n"                // 11
-    "    contact: {user_id: \"{id}\"}\n";   // 12
+    "pipeline: shop\n"                     // 1
+    "source:\n"                            // 2
+    "  kind: postgres\n"                   // 3
+    "  dsn: host=127.0.0.1 dbname=shop\n"  // 4
+    "sink:\n"                              // 5
+    "  url: http://127.0.0.1:8080/\n"      // 6
+    "  project: proj_1\n"                  // 7
+    "  datasource: ds_1\n"                 // 8
+    "  token: tok\n"                       // 9
+    "mappings:\n"                          // 10
+    "  - table: customers\n"               // 11
+    "    contact: {user_id: \"{id}\"}\n";  // 12
 
 // Loads `text` from dir/cdc.yaml; returns the error message ("" on success).
 std::string LoadError(const std::string& text, std::string* file_out = nullptr) {
@@ -76,8 +76,9 @@ TEST(YamlLoader, MinimalFileGetsDocumentedDefaults) {
 TEST(YamlLoader, UnknownKeyIsReportedAtTheKey) {
   std::string file;
   const std::string err = LoadError(With("  dsn:", "  slott: x\n  dsn:"), &file);
-  EXPECT_EQ(err, file + ":4:3: unknown key 'slott' in source (expected one of: kind, dsn, slot, "
-                        "publication, server_id, snapshot)");
+  EXPECT_EQ(err, file +
+                     ":4:3: unknown key 'slott' in source (expected one of: kind, dsn, slot, "
+                     "publication, server_id, snapshot)");
 }
 
 TEST(YamlLoader, UnknownTopLevelKeyIsReported) {
@@ -93,9 +94,8 @@ TEST(YamlLoader, WrongTypeIsReportedAtTheValue) {
     EXPECT_EQ(got, file + ":7:12: 'project' must be a single value, not a list");
   };
   {
-    const std::string got = LoadError(With("source:\n  kind: postgres\n  dsn: host=127.0.0.1 dbname=shop\n",
-                           "source: postgres\n"),
-                      &file);
+    const std::string got = LoadError(
+        With("source:\n  kind: postgres\n  dsn: host=127.0.0.1 dbname=shop\n", "source: postgres\n"), &file);
     EXPECT_EQ(got, file + ":2:9: 'source' must be a map, not a scalar");
   };
 }
@@ -143,8 +143,7 @@ TEST(YamlLoader, ExpandsEnvironmentInScalars) {
 
 TEST(YamlLoader, ErrorsNeverEchoSecretValues) {
   ::setenv("CDC_TEST_SECRET", "hunter2-very-secret", 1);
-  const std::string err =
-      LoadError(With("  token: tok", "  token: tok\n  batch_size: ${CDC_TEST_SECRET}"));
+  const std::string err = LoadError(With("  token: tok", "  token: tok\n  batch_size: ${CDC_TEST_SECRET}"));
   EXPECT_NE(err.find("'batch_size' must be an integer"), std::string::npos) << err;
   EXPECT_EQ(err.find("hunter2"), std::string::npos) << err;
 }
@@ -152,8 +151,7 @@ TEST(YamlLoader, ErrorsNeverEchoSecretValues) {
 TEST(YamlLoader, TokenFileIsReadRelativeToTheConfigAndTrimmed) {
   TempDir dir;
   dir.Write("secrets/token.txt", "  tok-in-file\n\n");
-  const std::string file =
-      dir.Write("cdc.yaml", With("  token: tok", "  token_file: secrets/token.txt"));
+  const std::string file = dir.Write("cdc.yaml", With("  token: tok", "  token_file: secrets/token.txt"));
   const auto cwd = std::filesystem::current_path();
   std::filesystem::current_path("/");  // relative to the file, not to the process
   auto c = LoadConfig(file);
@@ -216,8 +214,7 @@ TEST(YamlLoader, MysqlSourceDefaultsServerIdAndRejectsSlot) {
   EXPECT_EQ(MappingContextFor(*c).source, core::SourceKind::kMysql);
 
   std::string file;
-  const std::string err = LoadError(
-      With("  kind: postgres\n", "  kind: mysql\n  slot: s\n"), &file);
+  const std::string err = LoadError(With("  kind: postgres\n", "  kind: mysql\n  slot: s\n"), &file);
   EXPECT_EQ(err, file + ":4:9: 'slot' applies only to a postgres source");
 }
 

@@ -69,7 +69,13 @@ PostgresSource::~PostgresSource() {
 
 core::Status PostgresSource::Prepare() {
   auto admin = SlotAdmin::Connect(options_.dsn);
-  if (!admin) return Fail(admin.error());
+  if (!admin) {
+    // At startup any connection failure is the operator's to fix (exit 2);
+    // once running, a lost connection is retried with backoff instead.
+    core::Error e = admin.error();
+    e.kind = ErrorKind::kConfig;
+    return Fail(std::move(e));
+  }
   std::vector<std::string> problems;
   auto wal_level = (*admin)->WalLevel();
   if (!wal_level) return Fail(wal_level.error());

@@ -11,6 +11,7 @@
 #   source tests/lib/with-postgres.sh
 #   pg_start            # exports as above
 #   ...
+#   pg_restart [immediate]   # same port and data; "immediate" = crash
 #   pg_stop             # idempotent; also install it in your own EXIT trap
 #
 # Runs the server as the `postgres` system user when invoked as root (initdb
@@ -55,7 +56,7 @@ wal_level = logical
 max_replication_slots = 16
 max_wal_senders = 16
 fsync = off
-synchronous_commit = off
+# synchronous_commit stays on: commits survive a killed server (pg_restart immediate).
 full_page_writes = off
 shared_buffers = 32MB
 log_min_messages = warning
@@ -78,6 +79,22 @@ EOF
   echo "with-postgres: could not start the server:" >&2
   cat "$tmp/server.log" >&2 2>/dev/null
   return 1
+}
+
+# Stops the server by its PID and starts it again on the same port and data
+# (crash/reconnect tests). With "immediate", it is killed (SIGQUIT) instead.
+pg_restart() {
+  local i sig=INT
+  [[ "${1:-}" == immediate ]] && sig=QUIT
+  [[ -n "${_PG_PID:-}" && -n "${_PG_TMP:-}" ]] || return 1
+  kill -"$sig" "$_PG_PID" 2>/dev/null
+  for i in $(seq 1 300); do
+    kill -0 "$_PG_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  _pg_as_owner "$PG_BIN/pg_ctl" -D "$_PG_TMP/data" -l "$_PG_TMP/server.log" -w -t 60 \
+    -o "-p $PGPORT" start >/dev/null 2>&1 || return 1
+  _PG_PID="$(head -n 1 "$_PG_TMP/data/postmaster.pid")"
 }
 
 pg_stop() {

@@ -96,7 +96,8 @@ TEST_F(PostgresChecksIntegration, ConnectionErrorsNeverShowThePassword) {
   auto& unreachable = NewRunner(options);
   auto st = unreachable.Prepare();
   ASSERT_FALSE(st);
-  EXPECT_EQ(st.error().kind, core::ErrorKind::kRetryable);
+  EXPECT_EQ(st.error().kind, core::ErrorKind::kConfig) << "at startup, a connection failure stops with exit 2";
+  EXPECT_NE(st.error().message.find("cannot connect to PostgreSQL"), std::string::npos) << st.error().message;
   EXPECT_EQ(st.error().message.find("s3cr3t-pw"), std::string::npos) << st.error().message;
 
   options.dsn = dsn_ + " dbname=no_such_db password=s3cr3t-pw";

@@ -101,6 +101,7 @@ HttpResponse HttpClient::Finish(Transfer& transfer, int code) {
   }
   curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &response.status);
   response.body = std::move(transfer.response_body);
+  response.rate_limit_remaining = Header(transfer.easy, "X-RateLimit-Remaining");
   response.rate_limit_reset = Header(transfer.easy, "X-RateLimit-Reset");
   response.retry_after = Header(transfer.easy, "Retry-After");
   return response;

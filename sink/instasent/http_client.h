@@ -29,7 +29,8 @@ struct HttpResponse {
   long status = 0;              // 0 when no HTTP answer arrived
   std::string transport_error;  // curl's message when status == 0
   std::string body;
-  std::optional<std::string> rate_limit_reset;  // X-RateLimit-Reset
+  std::optional<std::string> rate_limit_remaining;  // X-RateLimit-Remaining
+  std::optional<std::string> rate_limit_reset;      // X-RateLimit-Reset
   std::optional<std::string> retry_after;       // Retry-After
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -87,6 +88,10 @@ class InstasentSink final : public core::Sink {
   void OnRejectedAll(size_t lane, const HttpResponse& response);
   void OnBadRequest(size_t lane, const HttpResponse& response);
   void OnRateLimited(size_t lane, const HttpResponse& response);
+  // The window's last request was used: hold the endpoint until its reset
+  // instead of collecting a 429 for the next one.
+  void PauseIfWindowSpent(Endpoint endpoint, const HttpResponse& response);
+  void PauseEndpoint(Endpoint endpoint, Clock::time_point until, const char* why);
   void RetryLater(size_t lane, const std::string& why);
   // Finishes the front batch of `lane`: dead letters the failed items (with
   // their reasons) and acknowledges everything. False when a dead letter
@@ -294,7 +299,10 @@ void InstasentSink::OnResponse(size_t lane, const HttpResponse& response) {
   const long status = response.status;
   const Batch& batch = lane_state_[lane].held.front();
   if (status == 0) return RetryLater(lane, response.transport_error);
-  if (status != 429) lane_state_[lane].rate_limited = 0;
+  if (status != 429) {
+    lane_state_[lane].rate_limited = 0;
+    PauseIfWindowSpent(batch.endpoint, response);
+  }
   if (status >= 200 && status < 300) return OnAccepted(lane, response.body);
   switch (status) {
     case 401:
@@ -365,19 +373,33 @@ void InstasentSink::OnBadRequest(size_t lane, const HttpResponse& response) {
 void InstasentSink::OnRateLimited(size_t lane, const HttpResponse& response) {
   LaneState& state = lane_state_[lane];
   metrics_.rate_limited().Add();
-  const Endpoint endpoint = state.held.front().endpoint;
-  const auto until =
-      policy_.RateLimitedUntil(response.rate_limit_reset, response.retry_after, ++state.rate_limited);
+  const auto until = policy_.RateLimitedUntil(response.rate_limit_reset, response.retry_after,
+                                              ++state.rate_limited);
+  PauseEndpoint(state.held.front().endpoint, until, "rate limited (429)");
+}
+
+void InstasentSink::PauseIfWindowSpent(Endpoint endpoint, const HttpResponse& response) {
+  if (!response.rate_limit_remaining || !response.rate_limit_reset) return;
+  const std::string& remaining = *response.rate_limit_remaining;
+  int64_t left = -1;
+  const char* begin = remaining.data() + std::min(remaining.find_first_not_of(' '), remaining.size());
+  std::from_chars(begin, remaining.data() + remaining.size(), left);
+  if (left != 0) return;
+  PauseEndpoint(endpoint, policy_.RateLimitedUntil(response.rate_limit_reset, std::nullopt, 1),
+                "rate limit window used up");
+}
+
+void InstasentSink::PauseEndpoint(Endpoint endpoint, Clock::time_point until, const char* why) {
   auto& paused = paused_until_[static_cast<int>(endpoint)];
-  if (until > paused) {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - policy_.Now());
-    // Once per pause, not per request: the other lanes' 429s join it.
-    if (paused < policy_.Now()) {
-      log_->warn("sink {}: rate limited on {}; pausing that endpoint for {} ms", options_.name,
-                 EndpointName(endpoint), ms.count());
-    }
-    paused = until;
+  if (until <= paused) return;
+  const auto now = policy_.Now();
+  // Once per pause, not per request: the other lanes' answers join it.
+  if (paused < now) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(until - now);
+    log_->warn("sink {}: {} on {}; pausing that endpoint for {} ms", options_.name, why,
+               EndpointName(endpoint), ms.count());
   }
+  paused = until;
 }
 
 void InstasentSink::RetryLater(size_t lane, const std::string& why) {

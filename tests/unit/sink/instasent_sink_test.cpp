@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "sink/ordering_lanes.h"
 #include "tests/unit/sink/emulator_process.h"
 #include "tests/unit/sink/sink_test_support.h"
 
@@ -264,30 +265,41 @@ TEST(InstasentSinkTest, RateLimitBurstPausesForRetryAfterBeforeRetrying) {
   EXPECT_EQ(emulator.Inspect("/_emulator/contacts")["count"], 3);
 }
 
+// Three users on three lanes send at once into a window of two requests: the
+// answer that uses the window up pauses the endpoint, the one request over it
+// gets a 429, and nothing is sent again before the window resets.
 TEST(InstasentSinkTest, RateLimitWindowIsWaitedOutNotHammered) {
   EmulatorProcess emulator({"--rate-limit", "2"});
   ASSERT_TRUE(emulator.ok());
-  // Start early enough in a minute that the first two requests share a window
+  // Start early enough in a minute that the three requests share a window
   // (waiting for a wall-clock minute, not for another thread).
   const int64_t now_s = std::chrono::duration_cast<seconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
   if (now_s % 60 > 50) {
-    std::this_thread::sleep_until(std::chrono::system_clock::time_point(seconds(now_s / 60 * 60 + 60)));
+    std::this_thread::sleep_until(
+        std::chrono::system_clock::time_point(seconds(now_s / 60 * 60 + 60)));
   }
   InstasentSinkOptions options = OptionsFor(emulator);
-  options.max_in_flight = 1;
+  options.max_in_flight = 3;
   options.batch_size = 1;
-  options.linger_ms = 0;
+  options.linger_ms = 10000;  // all three leave together at Flush
   Harness h(options);
   ASSERT_TRUE(h.sink->Start());
   const int64_t window_end =
       (std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch())
            .count() / 60 + 1) * 60;
-  for (uint64_t i = 0; i < 3; ++i) {
+  OrderingLanes lanes(3, 1);
+  std::map<size_t, std::string> user_of_lane;
+  for (int i = 0; user_of_lane.size() < 3; ++i) {
     const std::string user = "u" + std::to_string(i);
-    ASSERT_TRUE(h.sink->Submit(Contact(user, ContactJson(user, user + "@example.com"), i)));
+    user_of_lane.emplace(lanes.LaneOf(user), user);
   }
+  uint64_t ticket = 0;
+  for (const auto& [lane, user] : user_of_lane) {
+    ASSERT_TRUE(h.sink->Submit(Contact(user, ContactJson(user, user + "@example.com"), ++ticket)));
+  }
+  h.sink->Flush();
   ASSERT_TRUE(h.acks.WaitFor(2, seconds(10)));
   EXPECT_EQ(h.acks.distinct(), 2u);  // the third waits for the next window
   ASSERT_TRUE(h.sink->Drain(seconds(90)));
@@ -296,8 +308,9 @@ TEST(InstasentSinkTest, RateLimitWindowIsWaitedOutNotHammered) {
           .count();
   EXPECT_GE(done_at, window_end);
   const json stats = emulator.Inspect("/_emulator/stats");
-  EXPECT_EQ(StatusCount(stats, "429"), 1);  // no retry before the reset
+  EXPECT_EQ(StatusCount(stats, "429"), 1);  // nothing sent again before the reset
   EXPECT_EQ(StatusCount(stats, "202"), 3);
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_rate_limited_total"), 1);
 }
 
 TEST(InstasentSinkTest, ContactSyncAutoKeepsAnEventBehindAQueuedContact) {

@@ -108,8 +108,14 @@ core::Status PostgresSource::StreamLoop(ReplicationStream& stream, core::ChangeW
   }
   if (!closed_) out.Flush();
   // Tell the server where we are before leaving (a clean stop keeps its place).
-  (void)SyncStatus(stream);
-  if (stream.confirmed() != stream.last_sent()) (void)stream.SendStatus();
+  {
+    std::lock_guard lock(mu_);
+    stream.SetConfirmed(confirmed_lsn_);
+  }
+  if (stream.SendFinalStatus()) {
+    std::lock_guard lock(mu_);
+    sent_lsn_ = std::max(sent_lsn_, stream.last_sent());
+  }
   return {};
 }
 

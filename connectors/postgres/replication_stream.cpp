@@ -261,6 +261,16 @@ core::Status ReplicationStream::SendStatus(bool reply_requested) {
   return FlushOutput();
 }
 
+core::Status ReplicationStream::SendFinalStatus() {
+  if (!streaming_) return {};
+  if (auto st = SendStatus(); !st) return st;
+  if (PQsetnonblocking(conn_.get(), 0) != 0 || PQflush(conn_.get()) != 0) {
+    return Fail(LostConnection("sending the final standby status update"));
+  }
+  output_pending_ = false;
+  return {};
+}
+
 core::Status ReplicationStream::SendStatusIfDue() {
   if (!streaming_) return {};
   auto now = std::chrono::steady_clock::now();

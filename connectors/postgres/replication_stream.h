@@ -89,6 +89,9 @@ class ReplicationStream {
   // call while the pipeline is blocked: it writes only, never reads.
   core::Status SendStatusIfDue();
   core::Status SendStatus(bool reply_requested = false);
+  // Before disconnecting on purpose: sends the latest confirmed position and
+  // waits (blocking) until it has left, so a clean stop keeps its place.
+  core::Status SendFinalStatus();
   uint64_t status_updates_sent() const { return status_updates_sent_; }
 
  private:

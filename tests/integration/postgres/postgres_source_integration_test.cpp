@@ -230,6 +230,21 @@ TEST_F(PostgresSourceIntegration, CrashBeforeSnapshotConfirmedRedoesSnapshot) {
   EXPECT_EQ(run2.state().Get(kSnapshotStateKey).value().value_or(""), "done");
 }
 
+TEST_F(PostgresSourceIntegration, CleanStopLeavesTheSlotAtTheConfirmedPosition) {
+  Sql(dsn_, "CREATE TABLE items (id int PRIMARY KEY)");
+  auto& runner = NewRunner(Options({Needs("public.items", {"id"})}, SnapshotMode::kNever));
+  ASSERT_TRUE(runner.Prepare());
+  runner.Start();
+  ASSERT_TRUE(Eventually([&] { return runner.source().Progress().caught_up; }));
+  Sql(dsn_, "INSERT INTO items VALUES (1)");
+  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1)));
+  core::Position end = runner.TxEnds()[0].position;
+  runner.source().Confirm(end);
+  ASSERT_TRUE(runner.Stop());  // at once: the final status update carries it
+  EXPECT_TRUE(Eventually([&] { return SlotConfirmedFlush() >= end.change; }, std::chrono::seconds(5)))
+      << "slot at " << core::FormatLsn(SlotConfirmedFlush()) << ", confirmed " << core::FormatLsn(end.change);
+}
+
 TEST_F(PostgresSourceIntegration, AddColumnMidStreamGivesNewColumn) {
   Sql(dsn_, "CREATE TABLE items (id int PRIMARY KEY, name text)");
   auto& runner = NewRunner(Options({Needs("public.items", {"id", "name"})}, SnapshotMode::kNever));

@@ -92,7 +92,9 @@ class EntryRun {
     }
     auto uid = RenderId(spec.user_id, new_row_, "user_id");
     if (!uid) return Fail(uid.error());
-    std::string json = "{\"_user_id\":";
+    std::string json;
+    json.reserve(256);
+    json += "{\"_user_id\":";
     core::AppendJsonString(json, *uid);
     if (auto st = AppendFields(spec.attributes, new_row_, false, json, nonfinite_); !st) return st;
     json.push_back('}');
@@ -167,7 +169,9 @@ class EntryRun {
       }
     }
 
-    std::string json = "{\"_user_id\":";
+    std::string json;
+    json.reserve(256);
+    json += "{\"_user_id\":";
     core::AppendJsonString(json, *uid);
     json += ",\"_event_id\":";
     core::AppendJsonString(json, *id);

@@ -162,6 +162,8 @@ tl::expected<Template, TemplateError> Template::Compile(std::string_view text, C
   }
   flush();
   t.typed_ = t.parts_.size() == 1 && t.parts_[0].slot >= 0;
+  t.constant_ = t.parts_.size() <= 1 && !t.typed_;
+  if (t.constant_) t.constant_value_ = core::Value::String(t.parts_.empty() ? "" : t.parts_[0].literal);
   return t;
 }
 
@@ -197,6 +199,7 @@ core::Result<const core::Value*> Template::Evaluate(const RowView& row, core::Va
     if (auto st = RunFilters(p, v, scratch); !st) return core::Fail(st.error());
     return &scratch;
   }
+  if (constant_) return &constant_value_;
   std::string out;
   core::Value filtered;
   for (const Part& p : parts_) {

@@ -48,6 +48,8 @@ class Template {
   std::string text_;
   std::vector<Part> parts_;
   bool typed_ = false;
+  bool constant_ = false;
+  core::Value constant_value_;  // the rendered text of a template without placeholders
 };
 
 }  // namespace cdc::config

@@ -108,11 +108,23 @@ std::string FormatEventDate(int64_t epoch_us) {
   int64_t y = 0;
   unsigned m = 0, d = 0;
   CivilFromDays(days, y, m, d);
-  char buf[128];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y),
-                m, d, static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
-                static_cast<long long>(rem % 60), static_cast<long long>(millis));
-  return buf;
+  if (y < 0 || y > 9999) return "0000-01-01T00:00:00.000Z";  // outside ISO 8601's 4-digit years
+  // Written digit by digit: this runs for every event, and snprintf is slow.
+  std::string out = "0000-00-00T00:00:00.000Z";
+  auto put = [&out](size_t at, int64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+      out[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  put(0, y, 4);
+  put(5, m, 2);
+  put(8, d, 2);
+  put(11, rem / 3600, 2);
+  put(14, rem / 60 % 60, 2);
+  put(17, rem % 60, 2);
+  put(20, millis, 3);
+  return out;
 }
 
 std::string FormatTime(int64_t epoch_us, const std::string& format) {

@@ -275,6 +275,21 @@ TEST(ContactMapping, NonFiniteFloatIsSentAsNullAndCounted) {
   EXPECT_EQ(metrics.Sum("cdc_mapping_nonfinite_values_total", {{"pipeline", "shop"}}), 2.0);
 }
 
+TEST(ContactMapping, BareTableNeedsASchemaWhenTheSourceNamesNoDatabase) {
+  auto c = CompileYaml(
+      "mappings:\n"
+      "  - table: Customer\n"
+      "    contact: {user_id: \"{CustomerId}\"}\n",
+      "pipeline: shop\n"
+      "source: {kind: mysql, dsn: \"mysql://cdc:pw@127.0.0.1:3306\"}\n"
+      "sink: {kind: jsonl, path: \"-\"}\n");
+  ASSERT_FALSE(c->mapping);
+  EXPECT_EQ(c->mapping.error().message,
+            c->dir.path() +
+                "/cdc.yaml:5:12: 'table' needs a schema ('db.table'): the source names no "
+                "default database");
+}
+
 TEST(ContactMapping, CompileErrorsPointIntoTheYaml) {
   // Mappings start on line 10 (after the 9-line head).
   auto bad_filter = CompileYaml(

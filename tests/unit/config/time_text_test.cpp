@@ -1,0 +1,47 @@
+#include "config/time_text.h"
+
+#include <gtest/gtest.h>
+
+namespace cdc::config {
+namespace {
+
+int64_t Parse(const std::string& text) {
+  int64_t us = 0;
+  EXPECT_TRUE(ParseTimestamp(text, us)) << text;
+  return us;
+}
+
+TEST(TimeText, ParsesCanonicalFormsAndOffsets) {
+  EXPECT_EQ(Parse("1970-01-01"), 0);
+  EXPECT_EQ(Parse("2024-03-05T10:20:30.123456Z"), 1709634030123456);
+  EXPECT_EQ(Parse("2024-03-05 10:20:30.5"), 1709634030500000);
+  EXPECT_EQ(Parse("2024-03-05T12:20:30+02:00"), 1709634030000000);
+  EXPECT_EQ(Parse("2024-03-05T07:20:30-0300"), 1709634030000000);
+  EXPECT_EQ(Parse("2024-03-05T10:20"), 1709634000000000);
+  EXPECT_EQ(Parse("1969-12-31T23:59:59.5Z"), -500000);
+}
+
+TEST(TimeText, RejectsMalformedText) {
+  int64_t us = 0;
+  for (const char* bad : {"", "2024-3-5", "2024-13-01", "2024-03-05T", "2024-03-05X10:00",
+                          "2024-03-05T10:20:30Zjunk", "yesterday", "2024-03-05T10:20:30."}) {
+    EXPECT_FALSE(ParseTimestamp(bad, us)) << bad;
+  }
+}
+
+TEST(TimeText, FormatsEventDatesWithMilliseconds) {
+  EXPECT_EQ(FormatEventDate(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(FormatEventDate(1709634030123456), "2024-03-05T10:20:30.123Z");
+  EXPECT_EQ(FormatEventDate(-500000), "1969-12-31T23:59:59.500Z");
+  EXPECT_EQ(FormatEventDate(Parse("2000-02-29T23:59:59.999999Z")), "2000-02-29T23:59:59.999Z");
+}
+
+TEST(TimeText, ValueKindsConvertToEpoch) {
+  EXPECT_EQ(*ValueToEpochMicros(core::Value::Date("2024-03-05")), 1709596800000000);
+  EXPECT_EQ(*ValueToEpochMicros(core::Value::Int(1709596800)), 1709596800000000);
+  EXPECT_EQ(ValueToEpochMicros(core::Value::Bool(true)).error().kind, core::ErrorKind::kBadData);
+  EXPECT_EQ(ValueToEpochMicros(core::Value::Time("10:00:00")).error().kind, core::ErrorKind::kBadData);
+}
+
+}  // namespace
+}  // namespace cdc::config

@@ -1,5 +1,8 @@
 #include "tests/emulator/auth.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace cdc::emulator {
 
 core::Result<Credential> Auth::ParseCredential(std::string_view text) {
@@ -17,8 +20,9 @@ core::Result<Credential> Auth::ParseCredential(std::string_view text) {
 AuthOutcome Auth::Check(DatasourceId& ds, std::string_view authorization) const {
   constexpr std::string_view kBearer = "Bearer ";
   if (authorization.size() <= kBearer.size() ||
-      authorization.substr(0, kBearer.size()) != kBearer) {
-    return AuthOutcome::kUnauthorized;
+      !std::equal(kBearer.begin(), kBearer.end(), authorization.begin(),
+                  [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    return AuthOutcome::kUnauthorized;  // the scheme name is case-insensitive (RFC 9110)
   }
   std::string_view token = authorization.substr(kBearer.size());
   if (ds.datasource == "dsapi") {

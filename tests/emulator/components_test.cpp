@@ -112,6 +112,7 @@ TEST(AuthTest, UnknownTokenIs401AndATokenOfAnotherDatasourceIs404) {
   EXPECT_EQ(auth.Check(ok, "Bearer wrong"), AuthOutcome::kUnauthorized);
   EXPECT_EQ(auth.Check(ok, ""), AuthOutcome::kUnauthorized);
   EXPECT_EQ(auth.Check(ok, "Basic t1"), AuthOutcome::kUnauthorized);
+  EXPECT_EQ(auth.Check(ok, "bearer t1"), AuthOutcome::kOk);
   DatasourceId alias{"p1", "dsapi"};
   EXPECT_EQ(auth.Check(alias, "Bearer t1"), AuthOutcome::kOk);
   EXPECT_EQ(alias.datasource, "d1");

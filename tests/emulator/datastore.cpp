@@ -175,7 +175,7 @@ json Datastore::OplogJson(const DatasourceId& ds, const std::optional<std::strin
   json list = json::array();
   for (const auto& op : st.oplog) {
     if (user_id && op.user_id != *user_id) continue;
-    json out = {{"seq", op.seq}, {"op", op.op}, {"user_id", op.user_id}};
+    json out = {{"seq", op.seq}, {"op", op.op}, {"user_id", op.user_id}, {"event_id", nullptr}};
     if (!op.event_id.empty()) out["event_id"] = op.event_id;
     list.push_back(std::move(out));
   }

@@ -84,6 +84,7 @@ TEST_F(DatastoreTest, UserDataIsUpsertedBeforeTheEvent) {
   json ops = store_.OplogJson(ds_, std::nullopt)["ops"];
   ASSERT_EQ(ops.size(), 2u);
   EXPECT_EQ(ops[0]["op"], "upsert");
+  EXPECT_TRUE(ops[0]["event_id"].is_null());
   EXPECT_EQ(ops[1]["op"], "event");
   EXPECT_EQ(ops[1]["event_id"], "e1");
   EXPECT_LT(ops[0]["seq"].get<int>(), ops[1]["seq"].get<int>());

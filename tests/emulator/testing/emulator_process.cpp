@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -25,8 +26,13 @@ using Clock = std::chrono::steady_clock;
 }  // namespace
 
 std::string EmulatorProcess::BinaryPath() {
-  const char* dir = std::getenv("CDC_BINARY_DIR");
-  return std::string(dir ? dir : ".") + "/tests/emulator/instasent-emulator";
+  if (const char* dir = std::getenv("CDC_BINARY_DIR"); dir != nullptr && *dir != '\0') {
+    return std::string(dir) + "/tests/emulator/instasent-emulator";
+  }
+  // Without the variable (a test run by hand): the emulator is built beside the tests.
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return (ec ? std::filesystem::path(".") : self.parent_path()) / "instasent-emulator";
 }
 
 EmulatorProcess::EmulatorProcess(const std::vector<std::string>& args) {

@@ -11,7 +11,8 @@ namespace cdc::emulator::testing {
 
 class EmulatorProcess {
  public:
-  // `$CDC_BINARY_DIR/tests/emulator/instasent-emulator`.
+  // `$CDC_BINARY_DIR/tests/emulator/instasent-emulator`; without CDC_BINARY_DIR, the
+  // `instasent-emulator` beside the running test binary.
   static std::string BinaryPath();
 
   // Starts the binary with `--listen 127.0.0.1:0` plus `args` and reads the port from

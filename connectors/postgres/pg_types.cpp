@@ -230,6 +230,14 @@ core::Result<core::Value> Convert(uint32_t type_oid, std::string_view text,
       return core::Value::Json(std::string(text));
     case oid::kBytea:
       return ByteaFromText(text);
+    // The common text-like types, before the array and user-type lookups.
+    case oid::kText:
+    case oid::kVarchar:
+    case oid::kBpchar:
+    case oid::kName:
+    case oid::kUuid:
+    case oid::kInterval:
+      return core::Value::String(std::string(text));
     default:
       break;
   }

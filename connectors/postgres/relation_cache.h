@@ -27,7 +27,8 @@ class RelationCache {
  public:
   // Stores (replacing) the relation; type names come from `types`.
   const RelationInfo& Apply(const RelationMessage& message, const TypeResolver& types);
-  // nullptr if the stream never described this OID.
+  // nullptr if the stream never described this OID. The entry lives until
+  // Clear(); a later Apply for the same OID overwrites it in place.
   const RelationInfo* Find(uint32_t relation_oid) const;
   // Forgets every relation (after reconnecting the server sends them again).
   // Versions keep increasing so a re-sent definition is never confused with an old one.

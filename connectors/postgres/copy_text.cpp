@@ -19,8 +19,7 @@ bool IsOctal(char c) { return c >= '0' && c <= '7'; }
 
 }  // namespace
 
-core::Result<const std::vector<CopyField>*> CopyText::Parse(std::string_view line,
-                                                            size_t expected_fields) {
+core::Result<const std::vector<CopyField>*> CopyText::Parse(std::string_view line, size_t expected_fields) {
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
   size_t count = 0;
   size_t i = 0;
@@ -39,12 +38,24 @@ core::Result<const std::vector<CopyField>*> CopyText::Parse(std::string_view lin
       if (i >= line.size()) return core::Fail(core::Error::Bug("COPY text: backslash at end of row"));
       char e = line[i++];
       switch (e) {
-        case 'b': field.text.push_back('\b'); break;
-        case 'f': field.text.push_back('\f'); break;
-        case 'n': field.text.push_back('\n'); break;
-        case 'r': field.text.push_back('\r'); break;
-        case 't': field.text.push_back('\t'); break;
-        case 'v': field.text.push_back('\v'); break;
+        case 'b':
+          field.text.push_back('\b');
+          break;
+        case 'f':
+          field.text.push_back('\f');
+          break;
+        case 'n':
+          field.text.push_back('\n');
+          break;
+        case 'r':
+          field.text.push_back('\r');
+          break;
+        case 't':
+          field.text.push_back('\t');
+          break;
+        case 'v':
+          field.text.push_back('\v');
+          break;
         case 'N':
           // Only a field that is exactly \N is NULL.
           if (i - start == 2 && (i == line.size() || line[i] == '\t')) {
@@ -84,8 +95,8 @@ core::Result<const std::vector<CopyField>*> CopyText::Parse(std::string_view lin
   }
   fields_.resize(count);
   if (expected_fields != 0 && count != expected_fields) {
-    return core::Fail(core::Error::Bug("COPY text: row has " + std::to_string(count) +
-                                       " fields, expected " + std::to_string(expected_fields)));
+    return core::Fail(core::Error::Bug("COPY text: row has " + std::to_string(count) + " fields, expected " +
+                                       std::to_string(expected_fields)));
   }
   return &fields_;
 }

@@ -27,10 +27,14 @@ const ColumnDescription* FindColumn(const TableDescription& t, const std::string
 
 std::string IdentityText(const TableDescription& t) {
   switch (t.replica_identity) {
-    case 'f': return "FULL";
-    case 'n': return "NOTHING";
-    case 'i': return "USING INDEX";
-    default: return "DEFAULT (primary key)";
+    case 'f':
+      return "FULL";
+    case 'n':
+      return "NOTHING";
+    case 'i':
+      return "USING INDEX";
+    default:
+      return "DEFAULT (primary key)";
   }
 }
 
@@ -58,7 +62,8 @@ void CheckOneTable(const core::Mapping::TableNeeds& need, const TableDescription
   if (no_identity) {
     problems.push_back("table " + name + " has replica identity " + IdentityText(t) +
                        " and no identity columns: once published, UPDATE and DELETE on it fail "
-                       "and deletes cannot be captured; add a primary key or run: " + fix);
+                       "and deletes cannot be captured; add a primary key or run: " +
+                       fix);
     return;
   }
   if (t.replica_identity == 'f') return;
@@ -71,8 +76,8 @@ void CheckOneTable(const core::Mapping::TableNeeds& need, const TableDescription
     std::string list;
     for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
     problems.push_back("table " + name + ": the mapping needs the old value of " + list +
-                       " (changed() or deletes) but replica identity " + IdentityText(t) +
-                       " only provides " + IdentityColumns(t) + "; run: " + fix);
+                       " (changed() or deletes) but replica identity " + IdentityText(t) + " only provides " +
+                       IdentityColumns(t) + "; run: " + fix);
   }
 }
 
@@ -96,9 +101,8 @@ std::vector<std::string> CheckTables(const std::vector<core::Mapping::TableNeeds
   std::vector<std::string> problems;
   for (const auto& need : needs) {
     auto [schema, name] = SplitTableName(need.table);
-    auto it = std::find_if(tables.begin(), tables.end(), [&](const TableDescription& t) {
-      return t.schema == schema && t.name == name;
-    });
+    auto it = std::find_if(tables.begin(), tables.end(),
+                           [&](const TableDescription& t) { return t.schema == schema && t.name == name; });
     if (it == tables.end()) {
       problems.push_back("table " + need.table + " was not described");
       continue;
@@ -130,7 +134,8 @@ std::vector<std::string> CheckPublication(const std::string& publication,
   std::string actions;
   if (!description.publishes_insert) actions += "insert";
   if (!description.publishes_update) actions += std::string(actions.empty() ? "" : ", ") + "update";
-  if (!description.publishes_delete && deletes) actions += std::string(actions.empty() ? "" : ", ") + "delete";
+  if (!description.publishes_delete && deletes)
+    actions += std::string(actions.empty() ? "" : ", ") + "delete";
   if (!actions.empty()) {
     problems.push_back("publication " + publication + " does not publish " + actions +
                        "; run: ALTER PUBLICATION " + Quote(publication) +
@@ -139,9 +144,9 @@ std::vector<std::string> CheckPublication(const std::string& publication,
   return problems;
 }
 
-core::Result<std::vector<std::string>> ValidatePostgres(
-    const std::string& dsn, const std::string& publication,
-    const std::vector<core::Mapping::TableNeeds>& needs) {
+core::Result<std::vector<std::string>> ValidatePostgres(const std::string& dsn,
+                                                        const std::string& publication,
+                                                        const std::vector<core::Mapping::TableNeeds>& needs) {
   auto admin = SlotAdmin::Connect(dsn);
   if (!admin) return core::Fail(admin.error());
   auto wal_level = (*admin)->WalLevel();

@@ -54,8 +54,8 @@ std::vector<std::string> CheckPublication(const std::string& publication,
 // Connects with `dsn` and runs every check (the publication only if it
 // exists: a missing one is created by `run`). Connection failures are errors;
 // problems are the value. For `instasent-cdc validate`.
-core::Result<std::vector<std::string>> ValidatePostgres(
-    const std::string& dsn, const std::string& publication,
-    const std::vector<core::Mapping::TableNeeds>& needs);
+core::Result<std::vector<std::string>> ValidatePostgres(const std::string& dsn,
+                                                        const std::string& publication,
+                                                        const std::vector<core::Mapping::TableNeeds>& needs);
 
 }  // namespace cdc::pg

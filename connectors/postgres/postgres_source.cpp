@@ -41,10 +41,14 @@ int64_t NowMs() {
 }  // namespace
 
 bool ParseSnapshotMode(const std::string& text, SnapshotMode& mode) {
-  if (text == "initial") mode = SnapshotMode::kInitial;
-  else if (text == "never") mode = SnapshotMode::kNever;
-  else if (text == "initial_only") mode = SnapshotMode::kInitialOnly;
-  else return false;
+  if (text == "initial")
+    mode = SnapshotMode::kInitial;
+  else if (text == "never")
+    mode = SnapshotMode::kNever;
+  else if (text == "initial_only")
+    mode = SnapshotMode::kInitialOnly;
+  else
+    return false;
   return true;
 }
 
@@ -100,20 +104,20 @@ core::Status PostgresSource::Prepare() {
     snapshot_pending_ = true;
     return {};
   }
-  if (auto st = (*admin)->EnsurePublication(options_.publication, options_.tables); !st) return Fail(st.error());
+  if (auto st = (*admin)->EnsurePublication(options_.publication, options_.tables); !st)
+    return Fail(st.error());
   auto slot = (*admin)->Slot(options_.slot);  // lost / foreign slots fail here
   if (!slot) return Fail(slot.error());
   auto state = state_.Get(kSnapshotStateKey);
   if (!state) return Fail(state.error());
   std::lock_guard lock(mu_);
   // No slot yet: Run creates it and snapshots (when the mode asks for one).
-  snapshot_pending_ = options_.snapshot == SnapshotMode::kInitial &&
-                      (!slot->has_value() || state->value_or("") != "done");
+  snapshot_pending_ =
+      options_.snapshot == SnapshotMode::kInitial && (!slot->has_value() || state->value_or("") != "done");
   if (slot->has_value()) {
     confirmed_lsn_ = sent_lsn_ = (*slot)->confirmed_flush_lsn;
-    log_->info("slot {} at {} (wal_status {}), snapshot {}", options_.slot,
-               core::FormatLsn(confirmed_lsn_), (*slot)->wal_status,
-               snapshot_pending_ ? "to redo" : "not due");
+    log_->info("slot {} at {} (wal_status {}), snapshot {}", options_.slot, core::FormatLsn(confirmed_lsn_),
+               (*slot)->wal_status, snapshot_pending_ ? "to redo" : "not due");
   }
   return {};
 }
@@ -170,7 +174,8 @@ core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<
   if (system->dbname.empty()) {
     return Fail(Error::Config("the replication connection is not bound to a database (dsn needs dbname)"));
   }
-  log_->debug("server {} timeline {} at {}", system->system_id, system->timeline, core::FormatLsn(system->xlog_pos));
+  log_->debug("server {} timeline {} at {}", system->system_id, system->timeline,
+              core::FormatLsn(system->xlog_pos));
   uint64_t start_lsn = 0;
   bool pending;
   {
@@ -181,7 +186,8 @@ core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<
     bool snapshot = options_.snapshot == SnapshotMode::kInitial;
     auto created = (*stream)->CreateSlot(options_.slot, snapshot);
     if (!created) return Fail(created.error());
-    log_->info("created replication slot {} at {}", options_.slot, core::FormatLsn(created->consistent_point));
+    log_->info("created replication slot {} at {}", options_.slot,
+               core::FormatLsn(created->consistent_point));
     start_lsn = created->consistent_point;
     {
       std::lock_guard lock(mu_);
@@ -225,7 +231,8 @@ core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::ato
   if (!snapshot) return Fail(snapshot.error());
   Position position{SourceKind::kPostgres, lsn, 0, 0};
   uint64_t estimate = 0;
-  for (const auto& t : tables_) estimate += t.estimated_rows > 0 ? static_cast<uint64_t>(t.estimated_rows) : 0;
+  for (const auto& t : tables_)
+    estimate += t.estimated_rows > 0 ? static_cast<uint64_t>(t.estimated_rows) : 0;
   {
     std::lock_guard lock(mu_);
     snapshot_estimate_ = estimate;
@@ -312,14 +319,15 @@ core::SourceProgress PostgresSource::Progress() const {
   std::lock_guard lock(mu_);
   core::SourceProgress p;
   bool all_confirmed = last_emitted_ <= confirmed_pos_ && !snapshot_pending_;
-  p.caught_up = snapshot_finished_ &&
-                (options_.snapshot == SnapshotMode::kInitialOnly || (idle_ && !in_tx_));
-  p.confirmed_all = options_.snapshot == SnapshotMode::kInitialOnly ? all_confirmed
-                                                                    : all_confirmed && sent_lsn_ >= confirmed_lsn_;
+  p.caught_up = snapshot_finished_ && (options_.snapshot == SnapshotMode::kInitialOnly || (idle_ && !in_tx_));
+  p.confirmed_all = options_.snapshot == SnapshotMode::kInitialOnly
+                        ? all_confirmed
+                        : all_confirmed && sent_lsn_ >= confirmed_lsn_;
   p.received = core::FormatLsn(received_lsn_);
   p.confirmed = core::FormatLsn(sent_lsn_);
   p.lag_bytes = server_wal_end_ >= sent_lsn_ && server_wal_end_ != 0
-                    ? static_cast<int64_t>(server_wal_end_ - sent_lsn_) : -1;
+                    ? static_cast<int64_t>(server_wal_end_ - sent_lsn_)
+                    : -1;
   p.last_commit_time_us = last_commit_time_us_;
   p.snapshot_rows = snapshot_rows_;
   p.snapshot_rows_estimate = snapshot_estimate_;
@@ -327,8 +335,8 @@ core::SourceProgress PostgresSource::Progress() const {
   return p;
 }
 
-std::unique_ptr<core::Source> MakePostgresSource(const PostgresSourceOptions& options, core::StateStore& state,
-                                                 core::Metrics& metrics) {
+std::unique_ptr<core::Source> MakePostgresSource(const PostgresSourceOptions& options,
+                                                 core::StateStore& state, core::Metrics& metrics) {
   return std::make_unique<PostgresSource>(options, state, metrics);
 }
 

@@ -3,14 +3,14 @@
 // loop). Private to this folder: include postgres_source.h instead.
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "connectors/postgres/change_builder.h"
 #include "connectors/postgres/pgoutput_decoder.h"
@@ -37,8 +37,7 @@ class PostgresSource final : public core::Source {
   core::Status RunOnce(core::ChangeWriter& out, const std::atomic<bool>& stop);
   core::Status RunSnapshot(core::ChangeWriter& out, const std::atomic<bool>& stop,
                            const std::string& exported, uint64_t lsn);
-  core::Status StreamLoop(ReplicationStream& stream, core::ChangeWriter& out,
-                          const std::atomic<bool>& stop);
+  core::Status StreamLoop(ReplicationStream& stream, core::ChangeWriter& out, const std::atomic<bool>& stop);
   core::Status Handle(const PgoutputMessage& message, uint64_t lsn, core::ChangeWriter& out);
   core::Status EmitChange(core::Result<core::RowChange> change, uint32_t relation_oid, const TupleData& tuple,
                           core::ChangeWriter& out);
@@ -72,17 +71,17 @@ class PostgresSource final : public core::Source {
 
   // Shared with Confirm/Progress.
   mutable std::mutex mu_;
-  bool snapshot_pending_ = false;          // state says a snapshot is due / not yet confirmed
-  std::optional<core::Position> snapshot_end_;   // TxEnd emitted after the last snapshot row
-  bool snapshot_finished_ = false;         // read completely (or not due)
-  core::Position last_emitted_;                  // latest TxEnd emitted
-  core::Position confirmed_pos_;                 // latest position confirmed by the pipeline
-  uint64_t confirmed_lsn_ = 0;             // flush LSN to report
-  uint64_t sent_lsn_ = 0;                  // flush LSN the server was told
+  bool snapshot_pending_ = false;               // state says a snapshot is due / not yet confirmed
+  std::optional<core::Position> snapshot_end_;  // TxEnd emitted after the last snapshot row
+  bool snapshot_finished_ = false;              // read completely (or not due)
+  core::Position last_emitted_;                 // latest TxEnd emitted
+  core::Position confirmed_pos_;                // latest position confirmed by the pipeline
+  uint64_t confirmed_lsn_ = 0;                  // flush LSN to report
+  uint64_t sent_lsn_ = 0;                       // flush LSN the server was told
   uint64_t received_lsn_ = 0;
   uint64_t server_wal_end_ = 0;
   bool in_tx_ = false;
-  bool idle_ = false;                      // the socket had nothing more to read
+  bool idle_ = false;  // the socket had nothing more to read
   int64_t last_commit_time_us_ = 0;
   uint64_t snapshot_rows_ = 0, snapshot_estimate_ = 0, reconnects_ = 0;
 };

@@ -1,7 +1,6 @@
 #include <algorithm>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "connectors/postgres/postgres_source_impl.h"
 
@@ -153,17 +152,20 @@ core::Status PostgresSource::Handle(const PgoutputMessage& message, uint64_t lsn
     return {};
   }
   if (auto* m = std::get_if<TypeMessage>(&message)) {
-    std::string name = m->namespace_name.empty() ? std::string(m->name)
-                                                 : std::string(m->namespace_name) + "." + std::string(m->name);
+    std::string name = m->namespace_name.empty()
+                           ? std::string(m->name)
+                           : std::string(m->namespace_name) + "." + std::string(m->name);
     types_.NoteName(m->oid, std::move(name));
     return {};
   }
-  bool is_change = std::holds_alternative<InsertMessage>(message) || std::holds_alternative<UpdateMessage>(message) ||
-                   std::holds_alternative<DeleteMessage>(message) || std::holds_alternative<TruncateMessage>(message);
+  bool is_change =
+      std::holds_alternative<InsertMessage>(message) || std::holds_alternative<UpdateMessage>(message) ||
+      std::holds_alternative<DeleteMessage>(message) || std::holds_alternative<TruncateMessage>(message);
   if (is_change && !in_tx_) {
     return Fail(Error::Bug(std::string(MessageName(message)) + " outside a transaction"));
   }
-  ChangeContext context{Position{SourceKind::kPostgres, tx_final_lsn_, lsn, tx_index_++}, tx_commit_time_us_, tx_xid_};
+  ChangeContext context{Position{SourceKind::kPostgres, tx_final_lsn_, lsn, tx_index_++}, tx_commit_time_us_,
+                        tx_xid_};
   if (auto* m = std::get_if<InsertMessage>(&message)) {
     return EmitChange(builder_->Build(*m, context), m->relation_oid, m->new_tuple, out);
   }

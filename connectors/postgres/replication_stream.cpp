@@ -1,5 +1,6 @@
 #include "connectors/postgres/replication_stream.h"
 
+#include <libpq-fe.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -7,8 +8,6 @@
 #include <cerrno>
 #include <cstring>
 #include <vector>
-
-#include <libpq-fe.h>
 
 #include "connectors/postgres/byte_reader.h"
 #include "connectors/postgres/pgoutput_messages.h"
@@ -33,8 +32,7 @@ using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
 int64_t NowPgEpochUs() {
   auto now = std::chrono::system_clock::now().time_since_epoch();
-  return std::chrono::duration_cast<std::chrono::microseconds>(now).count() -
-         kPostgresEpochOffsetUs;
+  return std::chrono::duration_cast<std::chrono::microseconds>(now).count() - kPostgresEpochOffsetUs;
 }
 
 void PutU64(std::vector<char>& out, uint64_t v) {
@@ -49,15 +47,14 @@ std::string Trimmed(const char* message) {
 
 // Classifies a failed command by SQLSTATE: lost connections and a slot busy
 // with another reader are retried; the rest needs a person.
-Error CommandError(PGconn* conn, const PGresult* res, const std::string& what,
-                   const std::string& dsn) {
+Error CommandError(PGconn* conn, const PGresult* res, const std::string& what, const std::string& dsn) {
   std::string message = RedactSecrets(dsn, what + ": " + Trimmed(PQerrorMessage(conn)));
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   std::string code = state ? state : "";
   // 55006: the slot is in use by another reader (a standby instance waits);
   // 42710: another instance created the slot first (the retry will use it).
-  if (PQstatus(conn) == CONNECTION_BAD || code.rfind("08", 0) == 0 || code == "57P01" ||
-      code == "55006" || code == "42710") {
+  if (PQstatus(conn) == CONNECTION_BAD || code.rfind("08", 0) == 0 || code == "57P01" || code == "55006" ||
+      code == "42710") {
     return Error::Retryable(message);
   }
   if (code == "42704" || code == "42501" || code == "28000") {
@@ -142,8 +139,9 @@ core::Result<PgConnPtr> OpenPgConnection(const std::string& dsn, bool replicatio
     // pgoutput prints values with the walsender's settings: fix the forms
     // pg_types expects, whatever the server's defaults are.
     keys[3] = "options";
-    values[3] = "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=postgres "
-                "-c extra_float_digits=3 -c bytea_output=hex";
+    values[3] =
+        "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=postgres "
+        "-c extra_float_digits=3 -c bytea_output=hex";
   }
   PgConnPtr conn(PQconnectdbParams(keys, values, /*expand_dbname=*/1));
   if (!conn) return Fail(Error::Retryable("PostgreSQL: out of memory while connecting"));
@@ -324,8 +322,8 @@ core::Result<StreamMessage> ReplicationStream::Next(std::chrono::milliseconds ti
         }
         return m;
       }
-      return Fail(Error::Bug(std::string("unknown replication message type '") +
-                             static_cast<char>(*type) + "'"));
+      return Fail(
+          Error::Bug(std::string("unknown replication message type '") + static_cast<char>(*type) + "'"));
     }
     if (n == -1) {
       // The server ended the copy (shutdown, slot dropped...): read why.
@@ -341,8 +339,8 @@ core::Result<StreamMessage> ReplicationStream::Next(std::chrono::milliseconds ti
     if (output_pending_) {
       if (auto st = FlushOutput(); !st) return Fail(st.error());
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() < 0) return StreamMessage{};
     pollfd fds[2] = {{PQsocket(conn_.get()), static_cast<short>(POLLIN | (output_pending_ ? POLLOUT : 0)), 0},
                      {wake_fd, POLLIN, 0}};

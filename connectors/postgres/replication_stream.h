@@ -50,10 +50,10 @@ struct CreatedSlot {
 // One message read from the stream.
 struct StreamMessage {
   enum class Kind { kNone, kXLogData, kKeepalive };
-  Kind kind = Kind::kNone;  // kNone: timeout or woken up
-  uint64_t start_lsn = 0;   // XLogData: LSN of the payload's WAL record
-  uint64_t wal_end = 0;     // server's current WAL end (both kinds)
-  int64_t send_time_us = 0; // Unix epoch µs
+  Kind kind = Kind::kNone;   // kNone: timeout or woken up
+  uint64_t start_lsn = 0;    // XLogData: LSN of the payload's WAL record
+  uint64_t wal_end = 0;      // server's current WAL end (both kinds)
+  int64_t send_time_us = 0;  // Unix epoch µs
   bool reply_requested = false;
   // XLogData payload (one pgoutput message); valid until the next Next() call.
   std::string_view payload;

@@ -1,7 +1,6 @@
 #include "connectors/postgres/slot_admin.h"
 
 #include <algorithm>
-
 #include <pqxx/pqxx>
 
 #include "connectors/postgres/replication_stream.h"
@@ -100,8 +99,7 @@ core::Result<uint64_t> SlotAdmin::CurrentWalLsn() {
   }
 }
 
-core::Result<std::vector<TableDescription>> SlotAdmin::DescribeTables(
-    const std::vector<std::string>& names) {
+core::Result<std::vector<TableDescription>> SlotAdmin::DescribeTables(const std::vector<std::string>& names) {
   std::vector<TableDescription> out;
   try {
     pqxx::read_transaction tx(conn_->conn);
@@ -160,15 +158,15 @@ core::Result<PublicationDescription> SlotAdmin::DescribePublication(const std::s
   PublicationDescription d;
   try {
     pqxx::read_transaction tx(conn_->conn);
-    pqxx::result pub = tx.exec_params(
-        "SELECT pubinsert, pubupdate, pubdelete FROM pg_publication WHERE pubname = $1", name);
+    pqxx::result pub =
+        tx.exec_params("SELECT pubinsert, pubupdate, pubdelete FROM pg_publication WHERE pubname = $1", name);
     if (pub.empty()) return d;
     d.exists = true;
     d.publishes_insert = pub[0][0].as<bool>();
     d.publishes_update = pub[0][1].as<bool>();
     d.publishes_delete = pub[0][2].as<bool>();
-    pqxx::result tables = tx.exec_params(
-        "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1", name);
+    pqxx::result tables =
+        tx.exec_params("SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1", name);
     for (const auto& row : tables) {
       d.tables.push_back(row[0].as<std::string>() + "." + row[1].as<std::string>());
     }
@@ -259,8 +257,9 @@ core::Result<std::optional<SlotInfo>> SlotAdmin::Slot(const std::string& name) {
     if (!r[6].is_null()) core::ParseLsn(r[6].as<std::string>(), info.restart_lsn);
     info.wal_status = r[7].is_null() ? "" : r[7].as<std::string>();
     if (r[1].as<std::string>() != "logical" || info.plugin != "pgoutput") {
-      return Fail(Error::Config("replication slot " + name + " exists but is not a logical pgoutput slot (plugin '" +
-                                info.plugin + "'); choose another slot name"));
+      return Fail(Error::Config("replication slot " + name +
+                                " exists but is not a logical pgoutput slot (plugin '" + info.plugin +
+                                "'); choose another slot name"));
     }
     if (info.database != r[3].as<std::string>()) {
       return Fail(Error::Config("replication slot " + name + " belongs to database " + info.database +
@@ -270,8 +269,8 @@ core::Result<std::optional<SlotInfo>> SlotAdmin::Slot(const std::string& name) {
       return Fail(Error::Fatal("replication slot " + name +
                                " is lost: the server removed WAL it still needed "
                                "(max_slot_wal_keep_size). Changes were missed; drop the slot "
-                               "(SELECT pg_drop_replication_slot('" + name +
-                               "')) and run again to take a new snapshot"));
+                               "(SELECT pg_drop_replication_slot('" +
+                               name + "')) and run again to take a new snapshot"));
     }
     return std::optional<SlotInfo>(info);
   } catch (const std::exception& e) {

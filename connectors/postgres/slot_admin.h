@@ -42,7 +42,8 @@ class SlotAdmin {
   core::Result<PublicationDescription> DescribePublication(const std::string& name);
   // Creates `FOR TABLE ...` when missing; an existing publication must cover
   // every table. kConfig with the SQL to run when it cannot.
-  core::Status EnsurePublication(const std::string& name, const std::vector<core::Mapping::TableNeeds>& needs);
+  core::Status EnsurePublication(const std::string& name,
+                                 const std::vector<core::Mapping::TableNeeds>& needs);
 
   // Registers every non-builtin type (enums, domains, arrays, composites,
   // extension types) so values convert by kind, not as opaque text.

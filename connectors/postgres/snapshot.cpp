@@ -1,10 +1,10 @@
 #include "connectors/postgres/snapshot.h"
 
+#include <libpq-fe.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <libpq-fe.h>
 
 #include "connectors/postgres/copy_text.h"
 
@@ -40,8 +40,8 @@ core::Status Snapshot::Exec(const std::string& sql, const char* what) {
   ResultPtr res(PQexec(conn_.get(), sql.c_str()));
   ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return {};
-  std::string message = RedactSecrets(dsn_, std::string("snapshot: ") + what + ": " +
-                                                Trimmed(PQerrorMessage(conn_.get())));
+  std::string message =
+      RedactSecrets(dsn_, std::string("snapshot: ") + what + ": " + Trimmed(PQerrorMessage(conn_.get())));
   if (PQstatus(conn_.get()) == CONNECTION_BAD) return Fail(Error::Retryable(message));
   return Fail(Error::Fatal(message));
 }
@@ -90,17 +90,19 @@ std::shared_ptr<const core::TableSchema> Snapshot::SchemaFor(const TableDescript
   return schema;
 }
 
-core::Status Snapshot::ReadTable(const TableDescription& table, std::shared_ptr<const core::TableSchema> schema,
-                                 const TypeResolver& types, const core::Position& position,
-                                 const EmitFn& emit, const BadRowFn& bad_row) {
+core::Status Snapshot::ReadTable(const TableDescription& table,
+                                 std::shared_ptr<const core::TableSchema> schema, const TypeResolver& types,
+                                 const core::Position& position, const EmitFn& emit,
+                                 const BadRowFn& bad_row) {
   if (table.columns.empty()) return {};
   std::string columns;
   for (const auto& c : table.columns) columns += (columns.empty() ? "" : ", ") + Quote(c.name);
-  std::string sql = "COPY (SELECT " + columns + " FROM " + Quote(table.schema) + "." + Quote(table.name) +
-                    ") TO STDOUT";
+  std::string sql =
+      "COPY (SELECT " + columns + " FROM " + Quote(table.schema) + "." + Quote(table.name) + ") TO STDOUT";
   ResultPtr res(PQexec(conn_.get(), sql.c_str()));
   if (!res || PQresultStatus(res.get()) != PGRES_COPY_OUT) {
-    std::string message = "snapshot of " + table.QualifiedName() + ": " + Trimmed(PQerrorMessage(conn_.get()));
+    std::string message =
+        "snapshot of " + table.QualifiedName() + ": " + Trimmed(PQerrorMessage(conn_.get()));
     if (PQstatus(conn_.get()) == CONNECTION_BAD) return Fail(Error::Retryable(message));
     return Fail(Error::Fatal(message));
   }
@@ -153,8 +155,8 @@ core::Status Snapshot::ReadTable(const TableDescription& table, std::shared_ptr<
   }
   ResultPtr end(PQgetResult(conn_.get()));
   if (!end || PQresultStatus(end.get()) != PGRES_COMMAND_OK) {
-    return Fail(Error::Retryable("snapshot of " + table.QualifiedName() + " ended with: " +
-                                 Trimmed(PQerrorMessage(conn_.get()))));
+    return Fail(Error::Retryable("snapshot of " + table.QualifiedName() +
+                                 " ended with: " + Trimmed(PQerrorMessage(conn_.get()))));
   }
   while (ResultPtr extra{PQgetResult(conn_.get())}) {
   }

@@ -1,13 +1,12 @@
 #include "tests/integration/postgres/pg_harness.h"
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <cstdlib>
 #include <filesystem>
-#include <stdexcept>
-
-#include <gtest/gtest.h>
 #include <pqxx/pqxx>
+#include <stdexcept>
 
 namespace cdc::pg::testing {
 
@@ -32,16 +31,16 @@ std::string Query(const std::string& dsn, const std::string& sql) {
 
 std::string FreshDatabase(const std::string& name) {
   const std::string server = ServerDsn();
-  Sql(server, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '" +
-                  name + "'");
+  Sql(server,
+      "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '" + name + "'");
   Sql(server, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
   Sql(server, "CREATE DATABASE " + name);
   return server + " dbname=" + name;
 }
 
 void DropSlot(const std::string& dsn, const std::string& slot) {
-  Sql(dsn, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" +
-               slot + "'");
+  Sql(dsn, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot +
+               "'");
 }
 
 std::string TempDir() {

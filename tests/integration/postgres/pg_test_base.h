@@ -2,14 +2,14 @@
 // after the test, its own slot/publication names and a temp state directory.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/model/position.h"
 #include "tests/integration/postgres/pg_harness.h"
@@ -52,9 +52,10 @@ class PgTest : public ::testing::Test {
 
   uint64_t SlotConfirmedFlush() const {
     uint64_t lsn = 0;
-    core::ParseLsn(Query(dsn_, "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'slot_" +
-                                   db_ + "'"),
-                   lsn);
+    core::ParseLsn(
+        Query(dsn_, "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'slot_" +
+                        db_ + "'"),
+        lsn);
     return lsn;
   }
   uint64_t CurrentWalLsn() const {

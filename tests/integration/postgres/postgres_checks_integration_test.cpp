@@ -25,22 +25,24 @@ std::string Joined(const std::vector<std::string>& problems) {
 
 TEST_F(PostgresChecksIntegration, ValidateReportsMissingTablesColumnsAndIdentityGaps) {
   Sql(dsn_, "CREATE TABLE items (id int PRIMARY KEY, status text); CREATE TABLE nokey (a int, b text);");
-  auto problems = ValidatePostgres(dsn_, "pub_" + db_,
-                                   {Needs("public.nope", {"id"}), Needs("public.items", {"id", "missing_col"}),
-                                    Needs("public.items", {"id", "status"}, {"status"}),
-                                    Needs("public.nokey", {"a"}, {"a"}, true)});
+  auto problems = ValidatePostgres(
+      dsn_, "pub_" + db_,
+      {Needs("public.nope", {"id"}), Needs("public.items", {"id", "missing_col"}),
+       Needs("public.items", {"id", "status"}, {"status"}), Needs("public.nokey", {"a"}, {"a"}, true)});
   ASSERT_TRUE(problems) << problems.error().Describe();
   EXPECT_EQ(problems->size(), 4u) << Joined(*problems);
   EXPECT_TRUE(AnyContains(*problems, "public.nope", "does not exist"));
   EXPECT_TRUE(AnyContains(*problems, "public.items", "no column missing_col"));
-  EXPECT_TRUE(AnyContains(*problems, "old value of status", "ALTER TABLE \"public\".\"items\" REPLICA IDENTITY FULL"));
+  EXPECT_TRUE(AnyContains(*problems, "old value of status",
+                          "ALTER TABLE \"public\".\"items\" REPLICA IDENTITY FULL"));
   EXPECT_TRUE(AnyContains(*problems, "public.nokey", "UPDATE and DELETE on it fail"));
   EXPECT_FALSE(AnyContains(*problems, "wal_level")) << "the test server runs wal_level=logical";
 }
 
 TEST_F(PostgresChecksIntegration, ValidateIsCleanForAGoodSetup) {
   Sql(dsn_, "CREATE TABLE items (id int PRIMARY KEY, status text)");
-  auto problems = ValidatePostgres(dsn_, "pub_" + db_, {Needs("public.items", {"id", "status"}, {"id"}, true)});
+  auto problems =
+      ValidatePostgres(dsn_, "pub_" + db_, {Needs("public.items", {"id", "status"}, {"id"}, true)});
   ASSERT_TRUE(problems);
   EXPECT_TRUE(problems->empty()) << Joined(*problems);
 }
@@ -58,7 +60,8 @@ TEST_F(PostgresChecksIntegration, PrepareRefusesAMissingTable) {
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().kind, core::ErrorKind::kConfig);
   EXPECT_NE(st.error().message.find("public.ghost does not exist"), std::string::npos) << st.error().message;
-  EXPECT_EQ(Query(dsn_, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"), "0");
+  EXPECT_EQ(Query(dsn_, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"),
+            "0");
 }
 
 TEST_F(PostgresChecksIntegration, PublicationMissingAMappedTableIsAClearError) {
@@ -68,15 +71,17 @@ TEST_F(PostgresChecksIntegration, PublicationMissingAMappedTableIsAClearError) {
   auto st = runner.Prepare();
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().kind, core::ErrorKind::kConfig);
-  EXPECT_NE(st.error().message.find("does not include table public.b"), std::string::npos) << st.error().message;
+  EXPECT_NE(st.error().message.find("does not include table public.b"), std::string::npos)
+      << st.error().message;
   EXPECT_NE(st.error().message.find("ALTER PUBLICATION \"pub_" + db_ + "\" ADD TABLE \"public\".\"b\";"),
             std::string::npos)
       << st.error().message;
 }
 
 TEST_F(PostgresChecksIntegration, LoginThatCannotCreateThePublicationGetsTheSqlToRun) {
-  Sql(dsn_, "CREATE TABLE a (id int PRIMARY KEY); CREATE ROLE cdc_reader LOGIN REPLICATION; "
-            "GRANT SELECT ON a TO cdc_reader;");
+  Sql(dsn_,
+      "CREATE TABLE a (id int PRIMARY KEY); CREATE ROLE cdc_reader LOGIN REPLICATION; "
+      "GRANT SELECT ON a TO cdc_reader;");
   auto options = Options({Needs("public.a", {"id"})});
   options.dsn = dsn_ + " user=cdc_reader";
   auto& runner = NewRunner(options);
@@ -84,9 +89,10 @@ TEST_F(PostgresChecksIntegration, LoginThatCannotCreateThePublicationGetsTheSqlT
   Sql(dsn_, "DROP OWNED BY cdc_reader; DROP ROLE cdc_reader;");
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().kind, core::ErrorKind::kConfig);
-  EXPECT_NE(st.error().message.find("CREATE PUBLICATION \"pub_" + db_ +
-                                    "\" FOR TABLE \"public\".\"a\" WITH (publish_via_partition_root = true);"),
-            std::string::npos)
+  EXPECT_NE(
+      st.error().message.find("CREATE PUBLICATION \"pub_" + db_ +
+                              "\" FOR TABLE \"public\".\"a\" WITH (publish_via_partition_root = true);"),
+      std::string::npos)
       << st.error().message;
 }
 
@@ -96,7 +102,8 @@ TEST_F(PostgresChecksIntegration, ConnectionErrorsNeverShowThePassword) {
   auto& unreachable = NewRunner(options);
   auto st = unreachable.Prepare();
   ASSERT_FALSE(st);
-  EXPECT_EQ(st.error().kind, core::ErrorKind::kConfig) << "at startup, a connection failure stops with exit 2";
+  EXPECT_EQ(st.error().kind, core::ErrorKind::kConfig)
+      << "at startup, a connection failure stops with exit 2";
   EXPECT_NE(st.error().message.find("cannot connect to PostgreSQL"), std::string::npos) << st.error().message;
   EXPECT_EQ(st.error().message.find("s3cr3t-pw"), std::string::npos) << st.error().message;
 

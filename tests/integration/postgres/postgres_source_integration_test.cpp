@@ -23,13 +23,15 @@ const char* kCustomers =
     "signup timestamptz, active boolean, nick varchar(20));";
 
 core::Mapping::TableNeeds CustomersNeeds() {
-  return Needs("public.customers", {"id", "email", "plan", "score", "signup", "active", "nick"}, {"id"}, true);
+  return Needs("public.customers", {"id", "email", "plan", "score", "signup", "active", "nick"}, {"id"},
+               true);
 }
 
 TEST_F(PostgresSourceIntegration, SnapshotThenStreamsInsertUpdateDeleteWithExactValues) {
   Sql(dsn_, kCustomers);
   Sql(dsn_,
-      "INSERT INTO customers VALUES (1, 'a@x.io', 'free', 12.50, '2024-01-02 03:04:05.123456+00', true, NULL),"
+      "INSERT INTO customers VALUES (1, 'a@x.io', 'free', 12.50, '2024-01-02 03:04:05.123456+00', true, "
+      "NULL),"
       "(2, 'b@x.io', 'pro', -3, '2024-06-30 23:59:59+02', false, 'bee')");
   auto& runner = NewRunner(Options({CustomersNeeds()}));
   ASSERT_TRUE(runner.Prepare()) << runner.Prepare().error().Describe();
@@ -69,7 +71,8 @@ TEST_F(PostgresSourceIntegration, SnapshotThenStreamsInsertUpdateDeleteWithExact
     return done && done->rows == 2;
   }));
 
-  Sql(dsn_, "INSERT INTO customers VALUES (3, 'c@x.io', 'free', 0.10, '2025-01-01 00:00:00+00', true, 'cee')");
+  Sql(dsn_,
+      "INSERT INTO customers VALUES (3, 'c@x.io', 'free', 0.10, '2025-01-01 00:00:00+00', true, 'cee')");
   Sql(dsn_,
       "BEGIN; UPDATE customers SET plan = 'pro', score = 99.99 WHERE id = 1; "
       "DELETE FROM customers WHERE id = 2; COMMIT;");
@@ -117,8 +120,9 @@ TEST_F(PostgresSourceIntegration, SnapshotThenStreamsInsertUpdateDeleteWithExact
 }
 
 TEST_F(PostgresSourceIntegration, UnchangedToastedColumnArrivesAbsent) {
-  Sql(dsn_, "CREATE TABLE docs (id int PRIMARY KEY, body text, n int); "
-            "ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL;");
+  Sql(dsn_,
+      "CREATE TABLE docs (id int PRIMARY KEY, body text, n int); "
+      "ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL;");
   auto& runner = NewRunner(Options({Needs("public.docs", {"id", "body", "n"})}, SnapshotMode::kNever));
   ASSERT_TRUE(runner.Prepare());
   runner.Start();
@@ -136,8 +140,9 @@ TEST_F(PostgresSourceIntegration, UnchangedToastedColumnArrivesAbsent) {
 }
 
 TEST_F(PostgresSourceIntegration, ReplicaIdentityFullGivesWholeOldRow) {
-  Sql(dsn_, "CREATE TABLE orders (id int PRIMARY KEY, status text, amount numeric); "
-            "ALTER TABLE orders REPLICA IDENTITY FULL;");
+  Sql(dsn_,
+      "CREATE TABLE orders (id int PRIMARY KEY, status text, amount numeric); "
+      "ALTER TABLE orders REPLICA IDENTITY FULL;");
   auto& runner = NewRunner(
       Options({Needs("public.orders", {"id", "status", "amount"}, {"status"}, true)}, SnapshotMode::kNever));
   ASSERT_TRUE(runner.Prepare()) << "FULL identity provides every old column";
@@ -271,7 +276,8 @@ TEST_F(PostgresSourceIntegration, IdleConfirmationAdvancesSlotWithoutData) {
   uint64_t before = CurrentWalLsn();
   Sql(dsn_, "INSERT INTO noise SELECT i, repeat('x', 100) FROM generate_series(1, 2000) i");
   ASSERT_TRUE(Eventually([&] { return SlotConfirmedFlush() > before; }))
-      << "slot stuck at " << core::FormatLsn(SlotConfirmedFlush()) << ", WAL was at " << core::FormatLsn(before);
+      << "slot stuck at " << core::FormatLsn(SlotConfirmedFlush()) << ", WAL was at "
+      << core::FormatLsn(before);
   EXPECT_TRUE(runner.Changes().empty());
   EXPECT_TRUE(Eventually([&] { return runner.source().Progress().confirmed_all; }));
 }
@@ -287,7 +293,8 @@ TEST_F(PostgresSourceIntegration, ReconnectsAfterTheWalsenderIsTerminated) {
   core::Position first = runner.TxEnds()[0].position;
   runner.source().Confirm(first);
   ASSERT_TRUE(Eventually([&] { return SlotConfirmedFlush() >= first.change; }));
-  Sql(dsn_, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'slot_" + db_ + "'");
+  Sql(dsn_, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'slot_" +
+                db_ + "'");
   ASSERT_TRUE(Eventually([&] { return runner.source().Progress().reconnects >= 1; }));
   Sql(dsn_, "INSERT INTO items VALUES (2)");
   ASSERT_TRUE(runner.CollectUntil([](const auto& events) {
@@ -310,12 +317,16 @@ TEST_F(PostgresSourceIntegration, StatusUpdatesContinueWhileThePipelineIsFull) {
   runner.Start();
   ASSERT_TRUE(Eventually([&] { return runner.source().Progress().caught_up; }));
   Sql(dsn_, "INSERT INTO items SELECT generate_series(1, 3000)");
-  ASSERT_TRUE(Eventually([&] { return runner.queue().Size() == 1 && !runner.source().Progress().caught_up; }));
-  std::string q = "SELECT extract(epoch from r.reply_time)::text FROM pg_stat_replication r "
-                  "JOIN pg_replication_slots s ON s.active_pid = r.pid WHERE s.slot_name = 'slot_" + db_ + "'";
+  ASSERT_TRUE(
+      Eventually([&] { return runner.queue().Size() == 1 && !runner.source().Progress().caught_up; }));
+  std::string q =
+      "SELECT extract(epoch from r.reply_time)::text FROM pg_stat_replication r "
+      "JOIN pg_replication_slots s ON s.active_pid = r.pid WHERE s.slot_name = 'slot_" +
+      db_ + "'";
   std::string first = Query(dsn_, q);
   ASSERT_FALSE(first.empty());
-  EXPECT_TRUE(Eventually([&] { return std::stod(Query(dsn_, q)) > std::stod(first) + 0.3; }, std::chrono::seconds(10)))
+  EXPECT_TRUE(Eventually([&] { return std::stod(Query(dsn_, q)) > std::stod(first) + 0.3; },
+                         std::chrono::seconds(10)))
       << "the blocked reader still sends standby status updates";
   ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1)));
   EXPECT_EQ(runner.Changes().size(), 3000u);
@@ -324,7 +335,8 @@ TEST_F(PostgresSourceIntegration, StatusUpdatesContinueWhileThePipelineIsFull) {
 TEST_F(PostgresSourceIntegration, InitialOnlyReadsTheSnapshotAndStopsWithoutASlot) {
   Sql(dsn_, "CREATE TABLE items (id int PRIMARY KEY, tags text[], doc jsonb)");
   Sql(dsn_, "INSERT INTO items VALUES (1, ARRAY['a','b c'], '{\"k\": [1, 2]}'), (2, NULL, 'null')");
-  auto& runner = NewRunner(Options({Needs("public.items", {"id", "tags", "doc"})}, SnapshotMode::kInitialOnly));
+  auto& runner =
+      NewRunner(Options({Needs("public.items", {"id", "tags", "doc"})}, SnapshotMode::kInitialOnly));
   ASSERT_TRUE(runner.Prepare());
   runner.Start();
   ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1)));
@@ -335,15 +347,16 @@ TEST_F(PostgresSourceIntegration, InitialOnlyReadsTheSnapshotAndStopsWithoutASlo
   EXPECT_EQ(Col(changes[0], "tags"), Value::Json("[\"a\",\"b c\"]"));
   EXPECT_EQ(Col(changes[0], "doc").kind(), core::ValueKind::kJson);
   EXPECT_EQ(Col(changes[1], "tags"), Value::Null());
-  EXPECT_EQ(Query(dsn_, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"), "0");
+  EXPECT_EQ(Query(dsn_, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"),
+            "0");
   EXPECT_TRUE(runner.source().Progress().caught_up);
 }
 
-
 TEST_F(PostgresSourceIntegration, UserTypesConvertByKindInSnapshotAndStream) {
-  Sql(dsn_, "CREATE TYPE mood AS ENUM ('sad', 'happy'); CREATE DOMAIN score AS int CHECK (VALUE >= 0); "
-            "CREATE TABLE people (id int PRIMARY KEY, m mood, s score, ms mood[]);"
-            "INSERT INTO people VALUES (1, 'happy', 5, ARRAY['sad','happy']::mood[]);");
+  Sql(dsn_,
+      "CREATE TYPE mood AS ENUM ('sad', 'happy'); CREATE DOMAIN score AS int CHECK (VALUE >= 0); "
+      "CREATE TABLE people (id int PRIMARY KEY, m mood, s score, ms mood[]);"
+      "INSERT INTO people VALUES (1, 'happy', 5, ARRAY['sad','happy']::mood[]);");
   auto& runner = NewRunner(Options({Needs("public.people", {"id", "m", "s", "ms"})}));
   ASSERT_TRUE(runner.Prepare());
   runner.Start();
@@ -383,10 +396,11 @@ TEST_F(PostgresSourceIntegration, TruncateIsReportedNotTurnedIntoDeletes) {
 }
 
 TEST_F(PostgresSourceIntegration, PartitionedTableRowsArriveUnderTheRootName) {
-  Sql(dsn_, "CREATE TABLE sales (id int, region text, PRIMARY KEY (id, region)) PARTITION BY LIST (region);"
-            "CREATE TABLE sales_eu PARTITION OF sales FOR VALUES IN ('eu');"
-            "CREATE TABLE sales_us PARTITION OF sales FOR VALUES IN ('us');"
-            "INSERT INTO sales VALUES (1, 'eu');");
+  Sql(dsn_,
+      "CREATE TABLE sales (id int, region text, PRIMARY KEY (id, region)) PARTITION BY LIST (region);"
+      "CREATE TABLE sales_eu PARTITION OF sales FOR VALUES IN ('eu');"
+      "CREATE TABLE sales_us PARTITION OF sales FOR VALUES IN ('us');"
+      "INSERT INTO sales VALUES (1, 'eu');");
   auto& runner = NewRunner(Options({Needs("public.sales", {"id", "region"})}));
   ASSERT_TRUE(runner.Prepare());
   runner.Start();
@@ -404,12 +418,16 @@ TEST_F(PostgresSourceIntegration, PartitionedTableRowsArriveUnderTheRootName) {
 // Not a benchmark (tests/bench is): a sanity figure for the report, printed.
 TEST_F(PostgresSourceIntegration, HundredThousandRowsThroughSnapshotAndOneBigTransaction) {
   constexpr int kRows = 100000;
-  Sql(dsn_, "CREATE TABLE orders (id int PRIMARY KEY, customer int, amount numeric(10,2), "
-            "created timestamptz, note text)");
-  std::string fill = "SELECT i + $OFF, i % 1000, (i % 10000) / 100.0, now() - i * interval '1 second', "
-                     "'order ' || i FROM generate_series(1, " + std::to_string(kRows) + ") i";
+  Sql(dsn_,
+      "CREATE TABLE orders (id int PRIMARY KEY, customer int, amount numeric(10,2), "
+      "created timestamptz, note text)");
+  std::string fill =
+      "SELECT i + $OFF, i % 1000, (i % 10000) / 100.0, now() - i * interval '1 second', "
+      "'order ' || i FROM generate_series(1, " +
+      std::to_string(kRows) + ") i";
   Sql(dsn_, "INSERT INTO orders " + std::regex_replace(fill, std::regex("\\$OFF"), "0"));
-  auto& runner = NewRunner(Options({Needs("public.orders", {"id", "customer", "amount", "created", "note"})}), 16);
+  auto& runner =
+      NewRunner(Options({Needs("public.orders", {"id", "customer", "amount", "created", "note"})}), 16);
   ASSERT_TRUE(runner.Prepare());
   auto t0 = std::chrono::steady_clock::now();
   runner.Start();
@@ -424,8 +442,9 @@ TEST_F(PostgresSourceIntegration, HundredThousandRowsThroughSnapshotAndOneBigTra
   EXPECT_EQ(Col(changes.back(), "id"), Value::Int(2 * kRows));
   EXPECT_EQ(Col(changes.back(), "note"), Value::String("order " + std::to_string(kRows)));
   auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
-  std::printf("[ figures  ] snapshot %d rows in %lld ms; one %d-row transaction streamed in %lld ms after commit\n",
-              kRows, static_cast<long long>(ms(t1 - t0)), kRows, static_cast<long long>(ms(t3 - t2)));
+  std::printf(
+      "[ figures  ] snapshot %d rows in %lld ms; one %d-row transaction streamed in %lld ms after commit\n",
+      kRows, static_cast<long long>(ms(t1 - t0)), kRows, static_cast<long long>(ms(t3 - t2)));
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -34,8 +33,26 @@ int KeyLine(const YAML::Node& map, const std::string& key) {
 }
 
 bool IsLowerWord(const std::string& s) {
-  static const std::regex kWord("[a-z0-9_]+");
-  return std::regex_match(s, kWord);
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+// "host:port" or "[v6]:port" with a port of 0..65535.
+bool IsHostPort(const std::string& s) {
+  const size_t colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  const std::string host = s.substr(0, colon);
+  const std::string port = s.substr(colon + 1);
+  if (port.empty() || port.size() > 5) return false;
+  for (char c : port) {
+    if (c < '0' || c > '9') return false;
+  }
+  if (std::stoi(port) > 65535) return false;
+  if (host.front() == '[') return host.back() == ']';
+  return host.find(':') == std::string::npos;
 }
 
 class Loader {
@@ -66,9 +83,7 @@ class Loader {
       CDC_TRY(r_.CheckMap(admin, "admin", {"listen"}));
       CDC_TRY(Require(admin, "listen", "admin"));
       CDC_TRY_ASSIGN(c_.admin_listen, r_.Scalar(admin["listen"], "listen"));
-      static const std::regex kListen(R"(([^:]+|\[[0-9a-fA-F:]+\]):([0-9]{1,5}))");
-      std::smatch m;
-      if (!std::regex_match(c_.admin_listen, m, kListen) || std::stoi(m[2].str()) > 65535) {
+      if (!IsHostPort(c_.admin_listen)) {
         return Fail(r_.ErrorAt(admin["listen"], "'listen' must be HOST:PORT, e.g. 127.0.0.1:9187"));
       }
     }

@@ -87,7 +87,7 @@ core::Status SourceRunner::Stop() {
     // A reader blocked on a full queue needs room (or a close) to see `stop`.
     while (!finished_.load()) {
       if (auto chunk = queue_.Pop(std::chrono::milliseconds(20))) {
-        for (auto& e : *chunk) events_.push_back(std::move(e));
+        Append(*chunk);
       }
     }
     thread_.join();
@@ -102,12 +102,23 @@ bool SourceRunner::CollectUntil(const std::function<bool(const std::vector<core:
     if (condition(events_)) return true;
     if (std::chrono::steady_clock::now() > deadline) return false;
     if (auto chunk = queue_.Pop(std::chrono::milliseconds(50))) {
-      for (auto& e : *chunk) events_.push_back(std::move(e));
+      Append(*chunk);
     } else if (finished_.load()) {
       // Run returned: nothing more will come.
       return condition(events_);
     }
   }
+}
+
+void SourceRunner::Append(core::ChangeChunk& chunk) {
+  for (auto& e : chunk) {
+    if (std::holds_alternative<core::TxEnd>(e)) ++tx_ends_;
+    events_.push_back(std::move(e));
+  }
+}
+
+bool SourceRunner::CollectTxEnds(size_t n, std::chrono::milliseconds timeout) {
+  return CollectUntil([&](const std::vector<core::SourceEvent>&) { return tx_ends_ >= n; }, timeout);
 }
 
 std::vector<core::RowChange> SourceRunner::Changes() const {

@@ -49,6 +49,8 @@ class SourceRunner {
   // Drains the queue into events() until `condition(events())` or timeout.
   bool CollectUntil(const std::function<bool(const std::vector<core::SourceEvent>&)>& condition,
                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // Same, until at least `n` TxEnds arrived (counted as they arrive: cheap on big runs).
+  bool CollectTxEnds(size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(30));
   const std::vector<core::SourceEvent>& events() const { return events_; }
   std::vector<core::RowChange> Changes() const;
   std::vector<core::TxEnd> TxEnds() const;
@@ -68,7 +70,10 @@ class SourceRunner {
   std::atomic<bool> stop_{false};
   std::atomic<bool> finished_{false};
   core::Status result_;
+  void Append(core::ChangeChunk& chunk);
+
   std::vector<core::SourceEvent> events_;
+  size_t tx_ends_ = 0;
 };
 
 // Value of `column` in a row (after or before), by the change's schema.

@@ -73,12 +73,4 @@ inline core::Mapping::TableNeeds Needs(std::string table, std::vector<std::strin
   return core::Mapping::TableNeeds{std::move(table), std::move(columns), std::move(old_columns), deletes};
 }
 
-inline auto TxEndsAtLeast(size_t n) {
-  return [n](const std::vector<core::SourceEvent>& events) {
-    return static_cast<size_t>(std::count_if(events.begin(), events.end(), [](const core::SourceEvent& e) {
-             return std::holds_alternative<core::TxEnd>(e);
-           })) >= n;
-  };
-}
-
 }  // namespace cdc::pg::testing

@@ -39,7 +39,7 @@ TEST_F(PostgresSourceIntegration, SnapshotThenStreamsInsertUpdateDeleteWithExact
                             "' AND tablename = 'customers'"),
             "1");
   runner.Start();
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1)));
+  ASSERT_TRUE(runner.CollectTxEnds(1));
 
   auto snap = runner.Changes();
   ASSERT_EQ(snap.size(), 2u);
@@ -76,7 +76,7 @@ TEST_F(PostgresSourceIntegration, SnapshotThenStreamsInsertUpdateDeleteWithExact
   Sql(dsn_,
       "BEGIN; UPDATE customers SET plan = 'pro', score = 99.99 WHERE id = 1; "
       "DELETE FROM customers WHERE id = 2; COMMIT;");
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(3)));
+  ASSERT_TRUE(runner.CollectTxEnds(3));
   auto all = runner.Changes();
   ASSERT_EQ(all.size(), 5u);
   const auto& ins = all[2];
@@ -129,7 +129,7 @@ TEST_F(PostgresSourceIntegration, UnchangedToastedColumnArrivesAbsent) {
   ASSERT_TRUE(Eventually([&] { return runner.source().Progress().caught_up; }));
   Sql(dsn_, "INSERT INTO docs SELECT 1, string_agg(md5(i::text), '') , 1 FROM generate_series(1, 400) i");
   Sql(dsn_, "UPDATE docs SET n = 2 WHERE id = 1");
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(2)));
+  ASSERT_TRUE(runner.CollectTxEnds(2));
   auto changes = runner.Changes();
   ASSERT_EQ(changes.size(), 2u);
   EXPECT_EQ(Col(changes[0], "body").kind(), core::ValueKind::kString);
@@ -151,7 +151,7 @@ TEST_F(PostgresSourceIntegration, ReplicaIdentityFullGivesWholeOldRow) {
   Sql(dsn_, "INSERT INTO orders VALUES (7, 'new', 10.5)");
   Sql(dsn_, "UPDATE orders SET status = 'paid' WHERE id = 7");
   Sql(dsn_, "DELETE FROM orders WHERE id = 7");
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(3)));
+  ASSERT_TRUE(runner.CollectTxEnds(3));
   auto changes = runner.Changes();
   ASSERT_EQ(changes.size(), 3u);
   EXPECT_EQ(Col(changes[1], "status", true), Value::String("new"));
@@ -169,10 +169,10 @@ TEST_F(PostgresSourceIntegration, ConfirmedPositionSurvivesRestartWithoutReplay)
     auto& run1 = NewRunner(Options({CustomersNeeds()}));
     ASSERT_TRUE(run1.Prepare());
     run1.Start();
-    ASSERT_TRUE(run1.CollectUntil(TxEndsAtLeast(1)));
+    ASSERT_TRUE(run1.CollectTxEnds(1));
     run1.source().Confirm(run1.TxEnds()[0].position);
     Sql(dsn_, "INSERT INTO customers (id, email) VALUES (2, 'b@x.io')");
-    ASSERT_TRUE(run1.CollectUntil(TxEndsAtLeast(2)));
+    ASSERT_TRUE(run1.CollectTxEnds(2));
     core::Position a = run1.TxEnds()[1].position;
     run1.source().Confirm(a);
     ASSERT_TRUE(Eventually([&] { return SlotConfirmedFlush() >= a.change; }))
@@ -185,7 +185,7 @@ TEST_F(PostgresSourceIntegration, ConfirmedPositionSurvivesRestartWithoutReplay)
   auto& run2 = NewRunner(Options({CustomersNeeds()}));
   ASSERT_TRUE(run2.Prepare());
   run2.Start();
-  ASSERT_TRUE(run2.CollectUntil(TxEndsAtLeast(1)));
+  ASSERT_TRUE(run2.CollectTxEnds(1));
   auto changes = run2.Changes();
   ASSERT_EQ(changes.size(), 1u) << "no snapshot again, no replay of the confirmed insert";
   EXPECT_EQ(changes[0].op, Op::kInsert);
@@ -200,10 +200,10 @@ TEST_F(PostgresSourceIntegration, CrashBeforeSnapshotConfirmedRedoesSnapshot) {
     auto& run1 = NewRunner(Options({CustomersNeeds()}));
     ASSERT_TRUE(run1.Prepare());
     run1.Start();
-    ASSERT_TRUE(run1.CollectUntil(TxEndsAtLeast(1)));
+    ASSERT_TRUE(run1.CollectTxEnds(1));
     consistent_point = run1.TxEnds()[0].position.commit;
     Sql(dsn_, "INSERT INTO customers (id, email) VALUES (3, 'c@x.io')");
-    ASSERT_TRUE(run1.CollectUntil(TxEndsAtLeast(2)));
+    ASSERT_TRUE(run1.CollectTxEnds(2));
     // Crash: nothing was confirmed.
     ASSERT_TRUE(run1.Stop());
     EXPECT_EQ(run1.state().Get(kSnapshotStateKey).value().value_or(""), "pending");
@@ -215,7 +215,7 @@ TEST_F(PostgresSourceIntegration, CrashBeforeSnapshotConfirmedRedoesSnapshot) {
   ASSERT_TRUE(run2.Prepare());
   run2.Start();
   // Snapshot TxEnd, then the replayed insert of 3 and the delete of 1.
-  ASSERT_TRUE(run2.CollectUntil(TxEndsAtLeast(3)));
+  ASSERT_TRUE(run2.CollectTxEnds(3));
   auto changes = run2.Changes();
   std::vector<int64_t> snapshot_ids;
   for (const auto& c : changes) {
@@ -242,7 +242,7 @@ TEST_F(PostgresSourceIntegration, CleanStopLeavesTheSlotAtTheConfirmedPosition) 
   runner.Start();
   ASSERT_TRUE(Eventually([&] { return runner.source().Progress().caught_up; }));
   Sql(dsn_, "INSERT INTO items VALUES (1)");
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1)));
+  ASSERT_TRUE(runner.CollectTxEnds(1));
   core::Position end = runner.TxEnds()[0].position;
   runner.source().Confirm(end);
   ASSERT_TRUE(runner.Stop());  // at once: the final status update carries it
@@ -259,7 +259,7 @@ TEST_F(PostgresSourceIntegration, AddColumnMidStreamGivesNewColumn) {
   Sql(dsn_, "INSERT INTO items VALUES (1, 'one')");
   Sql(dsn_, "ALTER TABLE items ADD COLUMN tier text");
   Sql(dsn_, "INSERT INTO items VALUES (2, 'two', 'gold')");
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(2)));
+  ASSERT_TRUE(runner.CollectTxEnds(2));
   auto changes = runner.Changes();
   ASSERT_EQ(changes.size(), 2u);
   EXPECT_EQ(changes[0].table->ColumnIndex("tier"), -1);
@@ -289,7 +289,7 @@ TEST_F(PostgresSourceIntegration, ReconnectsAfterTheWalsenderIsTerminated) {
   runner.Start();
   ASSERT_TRUE(Eventually([&] { return runner.source().Progress().caught_up; }));
   Sql(dsn_, "INSERT INTO items VALUES (1)");
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1)));
+  ASSERT_TRUE(runner.CollectTxEnds(1));
   core::Position first = runner.TxEnds()[0].position;
   runner.source().Confirm(first);
   ASSERT_TRUE(Eventually([&] { return SlotConfirmedFlush() >= first.change; }));
@@ -328,7 +328,7 @@ TEST_F(PostgresSourceIntegration, StatusUpdatesContinueWhileThePipelineIsFull) {
   EXPECT_TRUE(Eventually([&] { return std::stod(Query(dsn_, q)) > std::stod(first) + 0.3; },
                          std::chrono::seconds(10)))
       << "the blocked reader still sends standby status updates";
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1)));
+  ASSERT_TRUE(runner.CollectTxEnds(1));
   EXPECT_EQ(runner.Changes().size(), 3000u);
 }
 
@@ -339,7 +339,7 @@ TEST_F(PostgresSourceIntegration, InitialOnlyReadsTheSnapshotAndStopsWithoutASlo
       NewRunner(Options({Needs("public.items", {"id", "tags", "doc"})}, SnapshotMode::kInitialOnly));
   ASSERT_TRUE(runner.Prepare());
   runner.Start();
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1)));
+  ASSERT_TRUE(runner.CollectTxEnds(1));
   ASSERT_TRUE(Eventually([&] { return !runner.running(); })) << "Run returns after the snapshot";
   ASSERT_TRUE(runner.Stop());
   auto changes = runner.Changes();
@@ -360,9 +360,9 @@ TEST_F(PostgresSourceIntegration, UserTypesConvertByKindInSnapshotAndStream) {
   auto& runner = NewRunner(Options({Needs("public.people", {"id", "m", "s", "ms"})}));
   ASSERT_TRUE(runner.Prepare());
   runner.Start();
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1)));
+  ASSERT_TRUE(runner.CollectTxEnds(1));
   Sql(dsn_, "INSERT INTO people VALUES (2, 'sad', 7, ARRAY['happy']::mood[])");
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(2)));
+  ASSERT_TRUE(runner.CollectTxEnds(2));
   auto changes = runner.Changes();
   ASSERT_EQ(changes.size(), 2u);
   EXPECT_EQ(changes[0].op, Op::kSnapshot);
@@ -382,7 +382,7 @@ TEST_F(PostgresSourceIntegration, TruncateIsReportedNotTurnedIntoDeletes) {
   runner.Start();
   ASSERT_TRUE(Eventually([&] { return runner.source().Progress().caught_up; }));
   Sql(dsn_, "TRUNCATE items");
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1)));
+  ASSERT_TRUE(runner.CollectTxEnds(1));
   EXPECT_TRUE(runner.Changes().empty());
   size_t truncates = 0;
   for (const auto& e : runner.events()) {
@@ -404,9 +404,9 @@ TEST_F(PostgresSourceIntegration, PartitionedTableRowsArriveUnderTheRootName) {
   auto& runner = NewRunner(Options({Needs("public.sales", {"id", "region"})}));
   ASSERT_TRUE(runner.Prepare());
   runner.Start();
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1)));
+  ASSERT_TRUE(runner.CollectTxEnds(1));
   Sql(dsn_, "INSERT INTO sales VALUES (2, 'us')");
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(2)));
+  ASSERT_TRUE(runner.CollectTxEnds(2));
   auto changes = runner.Changes();
   ASSERT_EQ(changes.size(), 2u);
   EXPECT_EQ(changes[0].op, Op::kSnapshot);
@@ -431,11 +431,11 @@ TEST_F(PostgresSourceIntegration, HundredThousandRowsThroughSnapshotAndOneBigTra
   ASSERT_TRUE(runner.Prepare());
   auto t0 = std::chrono::steady_clock::now();
   runner.Start();
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(1), std::chrono::seconds(120)));
+  ASSERT_TRUE(runner.CollectTxEnds(1, std::chrono::seconds(120)));
   auto t1 = std::chrono::steady_clock::now();
   Sql(dsn_, "INSERT INTO orders " + std::regex_replace(fill, std::regex("\\$OFF"), std::to_string(kRows)));
   auto t2 = std::chrono::steady_clock::now();
-  ASSERT_TRUE(runner.CollectUntil(TxEndsAtLeast(2), std::chrono::seconds(120)));
+  ASSERT_TRUE(runner.CollectTxEnds(2, std::chrono::seconds(120)));
   auto t3 = std::chrono::steady_clock::now();
   auto changes = runner.Changes();
   ASSERT_EQ(changes.size(), 2u * kRows);

@@ -154,6 +154,18 @@ core::Result<Value> ReadString(ByteReader& r, const TableMap& m, size_t col, siz
   return TextValue(raw, m.collations[col]);
 }
 
+// CHAR/BINARY: the server strips the pad; BINARY(n) gets its 0x00 pad back
+// (as the server itself unpacks it), CHAR stays without trailing spaces.
+core::Result<Value> ReadChar(ByteReader& r, const TableMap& m, size_t col, uint32_t max_length) {
+  MYSQL_ASSIGN_OR_RETURN(Value v, ReadString(r, m, col, max_length < 256 ? 1 : 2));
+  if (m.collations[col] == kBinaryCollation && v.text().size() < max_length) {
+    std::string padded = v.text();
+    padded.resize(max_length, '\0');
+    return Value::Bytes(std::move(padded));
+  }
+  return v;
+}
+
 Value EnumValue(const TableMap& m, size_t col, uint64_t index) {
   const auto& names = m.enum_values[col];
   if (names.empty()) return Value::Int(static_cast<int64_t>(index));
@@ -265,7 +277,7 @@ core::Result<Value> ReadColumnValue(ByteReader& r, const TableMap& m, size_t col
         MYSQL_ASSIGN_OR_RETURN(uint64_t bits, r.UintLe(length));
         return SetValue(m, col, bits);
       }
-      return ReadString(r, m, col, length < 256 ? 1 : 2);
+      return ReadChar(r, m, col, length);
     }
     case kTypeEnum: {
       MYSQL_ASSIGN_OR_RETURN(uint64_t idx, r.UintLe(meta & 0xFF));

@@ -30,6 +30,9 @@ core::Result<EventHeader> ReadHeader(std::string_view raw) {
   return h;
 }
 
+constexpr size_t kFlagsOffset = 17;
+constexpr uint8_t kBinlogInUseFlag = 0x01;
+
 bool CrcMatches(std::string_view raw) {
   if (raw.size() < kEventHeaderSize + kChecksumSize) return false;
   std::string_view data = raw.substr(0, raw.size() - kChecksumSize);
@@ -37,7 +40,17 @@ bool CrcMatches(std::string_view raw) {
   for (size_t i = 0; i < kChecksumSize; ++i) {
     stored |= static_cast<uint32_t>(static_cast<uint8_t>(raw[data.size() + i])) << (8 * i);
   }
-  uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size()));
+  uLong crc;
+  if (static_cast<uint8_t>(raw[4]) == kFormatDescriptionEvent &&
+      (static_cast<uint8_t>(raw[kFlagsOffset]) & kBinlogInUseFlag)) {
+    // The server sets LOG_EVENT_BINLOG_IN_USE_F in the file's FORMAT_DESCRIPTION
+    // after computing its checksum (and clears it on close): check without it.
+    std::string copy(data);
+    copy[kFlagsOffset] = static_cast<char>(copy[kFlagsOffset] & ~kBinlogInUseFlag);
+    crc = crc32(0L, reinterpret_cast<const Bytef*>(copy.data()), static_cast<uInt>(copy.size()));
+  } else {
+    crc = crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size()));
+  }
   return static_cast<uint32_t>(crc) == stored;
 }
 

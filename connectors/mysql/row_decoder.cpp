@@ -119,8 +119,13 @@ core::Result<std::vector<core::Value>> DecodeRowImage(ByteReader& r, const Table
     if (partial[i]) {
       MYSQL_ASSIGN_OR_RETURN(std::string_view diff, ReadBlobBytes(r, map.meta[i]));
       const core::Value& old = (*before)[i];
+      if (old.is_absent()) {
+        // A MINIMAL before image does not carry the document the diff applies
+        // to, so the new value is unknown: absent, like any column not sent.
+        continue;
+      }
       if (old.kind() != core::ValueKind::kJson) {
-        return core::Fail(core::Error::BadData("partial JSON update without a before value"));
+        return core::Fail(core::Error::BadData("partial JSON update of a non-JSON before value"));
       }
       MYSQL_ASSIGN_OR_RETURN(std::string text, ApplyJsonDiff(old.text(), diff));
       image[i] = core::Value::Json(std::move(text));

@@ -43,7 +43,7 @@ bool IsNumeric(uint8_t t) {
 bool IsCharacter(uint8_t real_type) {
   switch (real_type) {
     case kTypeString: case kTypeVarString: case kTypeVarchar: case kTypeBlob:
-    case kTypeTinyBlob: case kTypeMediumBlob: case kTypeLongBlob:
+    case kTypeTinyBlob: case kTypeMediumBlob: case kTypeLongBlob: case kTypeVector:
       return true;
     default:
       return false;

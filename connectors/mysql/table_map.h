@@ -86,7 +86,8 @@ struct TableMap {
 };
 
 // Decodes a TABLE_MAP body (post-header included). `post_header_len` is the
-// FORMAT_DESCRIPTION's value for type 19 (6 in v4, 8 otherwise... both supported).
+// FORMAT_DESCRIPTION's value for type 19: 8 (6-byte table id) or, on servers
+// before MySQL 5.1.4, 6 (4-byte table id).
 core::Result<TableMap> DecodeTableMap(std::string_view body, uint8_t post_header_len);
 
 }  // namespace cdc::mysql

@@ -4,12 +4,18 @@
 // integers, TIMESTAMP as Unix seconds, \xNN escapes, bytes it could not print.
 #pragma once
 
+#include <ostream>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "connectors/mysql/table_map.h"
 #include "core/model/value.h"
+
+namespace cdc::core {
+// Lets gtest print values in failure messages.
+void PrintTo(const Value& value, std::ostream* os);
+}  // namespace cdc::core
 
 namespace cdc::mysql::testing {
 

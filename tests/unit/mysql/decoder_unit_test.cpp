@@ -1,0 +1,210 @@
+// Unit behaviour of the decoder parts: ByteReader, GTID text forms, statement
+// classification, the table map cache, CRC32 and unknown-event handling.
+#include <gtest/gtest.h>
+
+#include "connectors/mysql/byte_reader.h"
+#include "connectors/mysql/event_decoder.h"
+#include "connectors/mysql/gtid.h"
+#include "connectors/mysql/json_binary.h"
+#include "connectors/mysql/table_map_cache.h"
+#include "tests/unit/mysql/fixture_reader.h"
+
+namespace cdc::mysql::testing {
+namespace {
+
+TEST(ByteReader, ReadsLittleAndBigEndianAndFailsPastTheEnd) {
+  std::string data("\x01\x02\x03\x04\x05", 5);
+  ByteReader r(data);
+  EXPECT_EQ(*r.U16(), 0x0201);
+  EXPECT_EQ(*r.UintBe(2), 0x0304u);
+  auto over = r.U16();
+  ASSERT_FALSE(over.has_value());
+  EXPECT_EQ(over.error().kind, core::ErrorKind::kBadData);
+  EXPECT_EQ(r.offset(), 4u) << "a failed read consumes nothing";
+  EXPECT_EQ(*r.U8(), 5);
+  EXPECT_TRUE(r.empty());
+}
+
+TEST(ByteReader, PackedIntegersAndStrings) {
+  std::string data("\xFA\xFC\x34\x12\x03" "abc" "x\0y", 11);
+  ByteReader r(data);
+  EXPECT_EQ(*r.PackedInt(), 250u);
+  EXPECT_EQ(*r.PackedInt(), 0x1234u);
+  EXPECT_EQ(*r.PackedBytes(), "abc");
+  EXPECT_EQ(*r.NulTerminated(), "x");
+  EXPECT_FALSE(r.NulTerminated().has_value()) << "no terminator left";
+  std::string bad("\xFF", 1);
+  ByteReader b(bad);
+  EXPECT_FALSE(b.PackedInt().has_value());
+  std::string huge("\xFE\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x7F", 9);
+  ByteReader h(huge);
+  EXPECT_FALSE(h.PackedBytes().has_value()) << "length beyond the data";
+}
+
+TEST(Gtid, MysqlSetParsesMergesAndPrints) {
+  auto set = MysqlGtidSet::Parse("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7, 3e11fa47-71ca-11e1-9e33-c80aa9429562:6");
+  ASSERT_TRUE(set.has_value());
+  EXPECT_EQ(set->ToString(), "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-7");
+  MysqlGtid g{set->sets().begin()->first.first, "", 8};
+  EXPECT_FALSE(set->Contains(g));
+  set->Add(g);
+  EXPECT_TRUE(set->Contains(g));
+  EXPECT_EQ(set->ToString(), "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-8");
+  auto tagged = MysqlGtidSet::Parse("55778904-0299-11f1-b1b8-4ef0c4956feb:mytag:1-2");
+  ASSERT_TRUE(tagged.has_value());
+  EXPECT_EQ(tagged->ToString(), "55778904-0299-11f1-b1b8-4ef0c4956feb:mytag:1-2");
+  EXPECT_FALSE(MysqlGtidSet::Parse("not-a-uuid:1").has_value());
+}
+
+TEST(Gtid, MariadbPositionKeepsLastPerDomain) {
+  auto pos = MariaGtidPos::Parse("1-2-7,0-1-100");
+  ASSERT_TRUE(pos.has_value());
+  pos->Update({0, 1, 101});
+  EXPECT_EQ(pos->ToString(), "0-1-101,1-2-7");
+  EXPECT_FALSE(MariaGtid::Parse("0-1").has_value());
+}
+
+TEST(QueryClassification, TransactionControlAndDdl) {
+  EXPECT_EQ(ClassifyQuery("BEGIN"), QueryKind::kBegin);
+  EXPECT_EQ(ClassifyQuery("XA START 'x'"), QueryKind::kBegin);
+  EXPECT_EQ(ClassifyQuery("COMMIT"), QueryKind::kCommit);
+  EXPECT_EQ(ClassifyQuery("ROLLBACK"), QueryKind::kRollback);
+  EXPECT_EQ(ClassifyQuery("ROLLBACK TO SAVEPOINT a"), QueryKind::kSavepoint);
+  EXPECT_EQ(ClassifyQuery("XA COMMIT 'x'"), QueryKind::kXa);
+  EXPECT_EQ(ClassifyQuery("/* comment */ alter table t add c int"), QueryKind::kDdl);
+  EXPECT_EQ(ClassifyQuery("/*!40000 ALTER TABLE `t` DISABLE KEYS */"), QueryKind::kDdl);
+  EXPECT_EQ(ClassifyQuery("TRUNCATE t"), QueryKind::kDdl);
+  EXPECT_EQ(ClassifyQuery("INSERT INTO t VALUES (1)"), QueryKind::kOther);
+}
+
+TableMap SimpleMap(uint64_t id, const std::string& table) {
+  TableMap m;
+  m.table_id = id;
+  m.database = "db";
+  m.table = table;
+  m.types = {kTypeLong, kTypeVarchar};
+  m.real_types = m.types;
+  m.meta = {0, 100};
+  m.nullable = {false, true};
+  m.is_unsigned = {false, false};
+  m.collations = {0, 0};
+  m.enum_values.resize(2);
+  m.set_values.resize(2);
+  m.geometry_types = {0, 0};
+  m.visible = {true, true};
+  return m;
+}
+
+TEST(TableMapCache, PlaceholderNamesUntilTheSourceSuppliesThem) {
+  TableMapCache cache;
+  const auto& entry = cache.Put(SimpleMap(7, "t"));
+  EXPECT_EQ(entry.schema->columns, (std::vector<std::string>{"col_1", "col_2"}));
+  uint64_t v1 = entry.schema->version;
+  cache.SetColumnNames("db", "t", {"id", "name"});
+  EXPECT_EQ(cache.Find(7)->schema->columns, (std::vector<std::string>{"id", "name"}));
+  EXPECT_NE(cache.Find(7)->schema->version, v1);
+  // A later TABLE_MAP of the same table keeps the supplied names.
+  EXPECT_EQ(cache.Put(SimpleMap(7, "t")).schema->columns, (std::vector<std::string>{"id", "name"}));
+}
+
+TEST(TableMapCache, RepeatedMapsShareOneSchemaAcrossTableIds) {
+  TableMapCache cache;
+  auto first = cache.Put(SimpleMap(7, "t")).schema;
+  auto again = cache.Put(SimpleMap(9, "t")).schema;
+  EXPECT_EQ(first.get(), again.get());
+  EXPECT_EQ(cache.Find(7), nullptr) << "the old id of the same table is dropped";
+  TableMap changed = SimpleMap(9, "t");
+  changed.types[1] = kTypeLongLong;
+  changed.real_types[1] = kTypeLongLong;
+  auto other = cache.Put(changed).schema;
+  EXPECT_NE(other.get(), first.get());
+  EXPECT_GT(other->version, first->version);
+  cache.Invalidate("db", "t");
+  EXPECT_EQ(cache.Find(9), nullptr);
+}
+
+// The first events of a CRC32 fixture: FORMAT_DESCRIPTION, PREVIOUS_GTIDS, ...
+std::vector<std::string> FirstEvents(const std::string& relative) {
+  std::string file = BinlogBytes(relative);
+  std::vector<std::string> out;
+  for (const auto& e : SplitEvents(file)) out.emplace_back(e.bytes);
+  return out;
+}
+
+TEST(EventDecoder, Crc32MismatchIsBadDataAndLeavesStateUnchanged) {
+  auto events = FirstEvents("boxercrab/16_xid.binlog");
+  EventDecoder d;
+  ASSERT_TRUE(d.Decode(events[0]).has_value());
+  std::string corrupt = events[1];
+  corrupt[20] = static_cast<char>(corrupt[20] ^ 0x40);
+  auto r = d.Decode(corrupt);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, core::ErrorKind::kBadData);
+  EXPECT_NE(r.error().message.find("CRC32"), std::string::npos);
+  EXPECT_TRUE(d.Decode(events[1]).has_value()) << "the intact event still decodes";
+}
+
+TEST(EventDecoder, UnknownTypeWithoutIgnorableFlagIsAnErrorWithItIgnoredAndCounted) {
+  auto events = FirstEvents("mysql-binlog-connector-java/mysql-bin.checksum-none");
+  EventDecoder d;
+  ASSERT_TRUE(d.Decode(events[0]).has_value());
+  std::string unknown(19 + 3, '\0');
+  unknown[4] = static_cast<char>(99);
+  unknown[9] = static_cast<char>(unknown.size());
+  EXPECT_FALSE(d.Decode(unknown).has_value());
+  unknown[17] = static_cast<char>(kLogEventIgnorableFlag);
+  auto r = d.Decode(unknown);
+  ASSERT_TRUE(r.has_value());
+  ASSERT_NE(r->As<Ignored>(), nullptr);
+  EXPECT_EQ(d.ignored_counts().at(99), 1u);
+}
+
+TEST(EventDecoder, RotateBeforeFormatDescriptionDecodesWithEitherChecksumSetting) {
+  auto events = FirstEvents("boxercrab/04_rotate.binlog");
+  std::string rotate = events.back();  // ROTATE with CRC32
+  EventDecoder guess;
+  auto r = guess.Decode(rotate);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->As<Rotate>()->next_file, "mysql_bin.000002");
+  EXPECT_TRUE(r->checksum_verified);
+  EventDecoder told;
+  told.SetChecksumBeforeFormat(ChecksumAlg::kCrc32);
+  EXPECT_EQ(told.Decode(rotate)->As<Rotate>()->next_file, "mysql_bin.000002");
+}
+
+TEST(EventDecoder, RowFilterSkipsDecodingRowsOfOtherTables) {
+  std::string file = BinlogBytes("boxercrab/30_write_rows_v2.binlog");
+  EventDecoder d;
+  d.SetRowFilter([](const TableMap& m) { return m.table != "boxercrab"; });
+  const Rows* rows = nullptr;
+  std::vector<BinlogEvent> keep;
+  for (const auto& e : SplitEvents(file)) {
+    auto r = d.Decode(e.bytes);
+    ASSERT_TRUE(r.has_value());
+    keep.push_back(std::move(*r));
+  }
+  for (const auto& e : keep) {
+    if (e.As<Rows>()) rows = e.As<Rows>();
+  }
+  ASSERT_NE(rows, nullptr);
+  EXPECT_FALSE(rows->decoded);
+  EXPECT_TRUE(rows->rows.empty());
+  EXPECT_EQ(rows->table_map->table, "boxercrab");
+}
+
+TEST(JsonBinary, ScalarsContainersAndDiffs) {
+  EXPECT_EQ(*JsonBinaryToText(HexToBytes("0401")), "true");
+  EXPECT_EQ(*JsonBinaryToText(HexToBytes("0c026869")), "\"hi\"");
+  EXPECT_EQ(*JsonBinaryToText(HexToBytes("05feff")), "-2");
+  EXPECT_EQ(*JsonBinaryToText(""), "null");
+  EXPECT_FALSE(JsonBinaryToText(HexToBytes("0c05ab")).has_value()) << "string longer than the data";
+  EXPECT_FALSE(JsonBinaryToText(HexToBytes("63")).has_value()) << "unknown type";
+  // Replace $.age with 26 (int16), as a PARTIAL_UPDATE_ROWS diff carries it.
+  std::string diff = HexToBytes("00" "05" "242e616765" "03" "051a00");
+  EXPECT_EQ(*ApplyJsonDiff(R"({"age":25,"name":"Joe"})", diff), R"({"age":26,"name":"Joe"})");
+  std::string remove = HexToBytes("02" "06" "242e6e616d65");
+  EXPECT_EQ(*ApplyJsonDiff(R"({"age":25,"name":"Joe"})", remove), R"({"age":25})");
+}
+
+}  // namespace
+}  // namespace cdc::mysql::testing

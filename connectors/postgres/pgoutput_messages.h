@@ -44,7 +44,12 @@ struct RelationColumn {
   bool is_key() const { return (flags & 1) != 0; }
 };
 
-// 'R'. `xid` is set (non-zero) only for messages inside a stream (protocol 2).
+// Inside a stream (protocol 2) Relation, Type, Insert, Update, Delete, Truncate
+// and Message carry `xid`: the (sub)transaction that made the change, which is
+// the StreamStart xid or one of its subtransactions. A StreamAbort naming that
+// subxid discards exactly those changes. Outside a stream `xid` is 0.
+
+// 'R'. Apply at once, even inside a stream: it is not resent after the commit.
 struct RelationMessage {
   uint32_t xid = 0;
   uint32_t oid = 0;

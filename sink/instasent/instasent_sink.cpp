@@ -16,6 +16,7 @@
 #include "sink/instasent/api_urls.h"
 #include "sink/instasent/http_client.h"
 #include "sink/instasent/response_parser.h"
+#include "sink/instasent/status_action.h"
 #include "sink/ordering_lanes.h"
 #include "core/log/log.h"
 #include "sink/sink_metrics.h"
@@ -138,11 +139,11 @@ core::Status InstasentSink::Start() {
 
   const HttpResponse probe = http_->Perform({"GET", urls_.Probe(), {}});
   metrics_.Requests(probe.status).Add();
-  if (probe.status == 401 || probe.status == 403 || probe.status == 404) {
+  if (probe.status != 0 && ClassifyStatus(probe.status, Endpoint::kContacts) == StatusAction::kFatal) {
     core::Error error = core::Error::Config(
         "sink " + options_.name + ": the Instasent API answered " + std::to_string(probe.status) +
         " (" + ErrorMessage(probe.body) + ") for project " + options_.project + ", datasource " +
-        options_.datasource + ": check the token, project and datasource");
+        options_.datasource + ": check the url, token, project and datasource");
     Fail(error);
     return core::Fail(error);
   }
@@ -303,24 +304,19 @@ void InstasentSink::OnResponse(size_t lane, const HttpResponse& response) {
     lane_state_[lane].rate_limited = 0;
     PauseIfWindowSpent(batch.endpoint, response);
   }
-  if (status >= 200 && status < 300) return OnAccepted(lane, response.body);
-  switch (status) {
-    case 401:
-    case 403:
-    case 404:
+  switch (ClassifyStatus(status, batch.endpoint)) {
+    case StatusAction::kAccepted: return OnAccepted(lane, response.body);
+    case StatusAction::kRejectAll: return OnRejectedAll(lane, response);
+    case StatusAction::kSplit: return OnBadRequest(lane, response);
+    case StatusAction::kRateLimited: return OnRateLimited(lane, response);
+    case StatusAction::kRetry:
+      return RetryLater(lane, std::to_string(status) + " " + ErrorMessage(response.body));
+    case StatusAction::kFatal:
       return Fail(core::Error::Config(
           "sink " + options_.name + ": the Instasent API answered " + std::to_string(status) +
           " (" + ErrorMessage(response.body) + ") to " + Describe(batch) +
-          ": check the token, project and datasource"));
-    case 400: return OnBadRequest(lane, response);
-    case 422: return OnRejectedAll(lane, response);
-    case 429: return OnRateLimited(lane, response);
-    case 408: return RetryLater(lane, "408 request timeout");
-    default: break;
+          ": check the url, token, project and datasource"));
   }
-  if (status >= 500) return RetryLater(lane, std::to_string(status) + " " + ErrorMessage(response.body));
-  // Any other answer is permanent for these items: keep them, go on.
-  OnRejectedAll(lane, response);
 }
 
 void InstasentSink::OnAccepted(size_t lane, const std::string& body) {
@@ -358,12 +354,12 @@ void InstasentSink::OnRejectedAll(size_t lane, const HttpResponse& response) {
 void InstasentSink::OnBadRequest(size_t lane, const HttpResponse& response) {
   LaneState& state = lane_state_[lane];
   if (state.held.front().records.size() < 2) {
-    std::string reason = "HTTP 400: " + ErrorMessage(response.body);
+    std::string reason = "HTTP " + std::to_string(response.status) + ": " + ErrorMessage(response.body);
     Complete(lane, {ItemOutcome{false, reason}});
     return;
   }
-  log_->debug("sink {}: 400 for {}; splitting to isolate the rejected items", options_.name,
-              Describe(state.held.front()));
+  log_->debug("sink {}: {} for {}; splitting to isolate the rejected items", options_.name,
+              response.status, Describe(state.held.front()));
   auto [first, second] = SplitInHalves(std::move(state.held.front()));
   state.held.pop_front();
   state.held.push_front(std::move(second));

@@ -51,9 +51,12 @@ HttpResponse Empty(int status) {
 
 HttpResponse FaultResponse(int status) {
   switch (status) {
-    case 502: return HttpResponse::Message(502, "Bad gateway");
-    case 503: return HttpResponse::Message(503, "Service unavailable");
-    default: return HttpResponse::Message(500, "Internal server error");
+    case 502:
+      return HttpResponse::Message(502, "Bad gateway");
+    case 503:
+      return HttpResponse::Message(503, "Service unavailable");
+    default:
+      return HttpResponse::Message(500, "Internal server error");
   }
 }
 
@@ -103,25 +106,38 @@ HttpResponse ApiHandler::Execute(const Call& call) {
   if (IsIngest(call.endpoint)) {
     const FaultDecision fault = faults_.DecideIngest();
     switch (fault.kind) {
-      case FaultKind::kBurst429: return Empty(429);
-      case FaultKind::kFail: return FaultResponse(fault.status);
+      case FaultKind::kBurst429:
+        return Empty(429);
+      case FaultKind::kFail:
+        return FaultResponse(fault.status);
       case FaultKind::kDropUnapplied: {
         HttpResponse r;
         r.drop = true;
         return r;
       }
-      case FaultKind::kDropApplied: drop = true; break;
-      case FaultKind::kNone: break;
+      case FaultKind::kDropApplied:
+        drop = true;
+        break;
+      case FaultKind::kNone:
+        break;
     }
   }
   HttpResponse resp;
-  if (call.endpoint == "contacts") resp = PostContacts(call);
-  else if (call.endpoint == "events") resp = PostEvents(call);
-  else if (call.endpoint == "delete") resp = DeleteContact(call);
-  else if (call.endpoint == "stream") resp = GetStream(call);
-  else if (call.endpoint == "get_contact") resp = GetContact(call);
-  else if (call.endpoint == "stats") resp = GetStats(call);
-  else resp = GetSpecs(call);
+  if (call.endpoint == "contacts") {
+    resp = PostContacts(call);
+  } else if (call.endpoint == "events") {
+    resp = PostEvents(call);
+  } else if (call.endpoint == "delete") {
+    resp = DeleteContact(call);
+  } else if (call.endpoint == "stream") {
+    resp = GetStream(call);
+  } else if (call.endpoint == "get_contact") {
+    resp = GetContact(call);
+  } else if (call.endpoint == "stats") {
+    resp = GetStats(call);
+  } else {
+    resp = GetSpecs(call);
+  }
   resp.drop = drop;
   return resp;
 }
@@ -186,7 +202,8 @@ HttpResponse ApiHandler::GetStream(const Call& call) {
       {"organization", {{"id", "org_emulator"}, {"name", "Instasent emulator"}}},
       {"project", {{"id", call.ds.project}, {"name", call.ds.project}}},
       {"datasource", {{"id", call.ds.datasource}, {"name", call.ds.datasource}, {"type", "api"}}},
-      {"stream", {{"id", "stream_" + call.ds.datasource}, {"contacts", contacts}, {"events", events}}},
+      {"stream",
+       {{"id", "stream_" + call.ds.datasource}, {"contacts", contacts}, {"events", events}}},
       {"usage", {{"contacts", contacts}, {"events", events}}}};
   return HttpResponse::Json(200, body.dump());
 }
@@ -209,9 +226,15 @@ HttpResponse ApiHandler::GetSpecs(const Call& call) {
   if (call.endpoint == "specs_attributes") {
     specs = specs_.AttributesJson();
     for (const auto& name : store_.CustomAttributes(call.ds)) {
-      specs.push_back({{"uid", name}, {"displayLabel", name}, {"description", ""},
-                       {"dataType", "string"}, {"multivalue", 1}, {"readOnly", false},
-                       {"requiredInWebhook", false}, {"important", false}, {"visible", true},
+      specs.push_back({{"uid", name},
+                       {"displayLabel", name},
+                       {"description", ""},
+                       {"dataType", "string"},
+                       {"multivalue", 1},
+                       {"readOnly", false},
+                       {"requiredInWebhook", false},
+                       {"important", false},
+                       {"visible", true},
                        {"custom", true}});
     }
   } else if (call.endpoint == "specs_events") {

@@ -21,8 +21,13 @@ class ApiHandler {
  public:
   ApiHandler(const Clock& clock, const Specs& specs, Datastore& store, FaultInjector& faults,
              RateLimiter& limiter, const Auth& auth)
-      : clock_(clock), specs_(specs), validator_(specs), store_(store), faults_(faults),
-        limiter_(limiter), auth_(auth) {}
+      : clock_(clock),
+        specs_(specs),
+        validator_(specs),
+        store_(store),
+        faults_(faults),
+        limiter_(limiter),
+        auth_(auth) {}
 
   HttpResponse Handle(const HttpRequest& req, const RequestTarget& target);
 

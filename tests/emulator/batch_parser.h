@@ -2,10 +2,9 @@
 // objects. Failures are the 400 `{"message":...}` answers; items are checked later.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "tests/emulator/http_message.h"
 

@@ -32,12 +32,9 @@ json Client(const std::vector<ItemResult>& results, size_t ok, const DatasourceI
       errors.push_back({{"position", i}, {"errors", results[i].errors}});
     }
   }
-  return {{"success", ok == results.size()},
-          {"entitiesSuccess", ok},
-          {"streamId", "stream_" + ds.datasource},
-          {"projectId", ds.project},
-          {"datasourceId", ds.datasource},
-          {"errors", std::move(errors)},
+  return {{"success", ok == results.size()},       {"entitiesSuccess", ok},
+          {"streamId", "stream_" + ds.datasource}, {"projectId", ds.project},
+          {"datasourceId", ds.datasource},         {"errors", std::move(errors)},
           {"accepted", std::move(accepted)}};
 }
 

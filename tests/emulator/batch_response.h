@@ -3,10 +3,9 @@
 // at least one item succeeded and 422 when every item failed.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "tests/emulator/datastore.h"
 #include "tests/emulator/faults.h"

@@ -74,8 +74,8 @@ TEST(FaultsTest, BurstCycleLetsEveryNPassThenRejectsM) {
   FaultInjector f(s, 7);
   std::vector<bool> rejected;
   for (int i = 0; i < 10; ++i) rejected.push_back(f.DecideIngest().kind == FaultKind::kBurst429);
-  EXPECT_EQ(rejected, (std::vector<bool>{false, false, false, true, true, false, false, false,
-                                         true, true}));
+  EXPECT_EQ(rejected,
+            (std::vector<bool>{false, false, false, true, true, false, false, false, true, true}));
 }
 
 TEST(FaultsTest, FailRateOneAlwaysFailsWithA5xx) {
@@ -129,8 +129,9 @@ TEST(AuthTest, CredentialIsProjectDatasourceToken) {
 }
 
 TEST(SpecsTest, DocumentDeclaresTypesAndParameters) {
-  json doc = {{"attributes", {{{"uid", "_user_id"}, {"dataType", "string"}},
-                              {{"uid", "tier"}, {"dataType", "string"}, {"multivalue", 3}}}},
+  json doc = {{"attributes",
+               {{{"uid", "_user_id"}, {"dataType", "string"}},
+                {{"uid", "tier"}, {"dataType", "string"}, {"multivalue", 3}}}},
               {"events", {{{"uid", "signup"}}}},
               {"event_parameters", {{"signup", {{{"parameter", "source"}, {"required", true}}}}}}};
   auto specs = Specs::FromJson(doc);

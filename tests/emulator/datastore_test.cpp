@@ -14,15 +14,16 @@ using std::chrono::milliseconds;
 
 class DatastoreTest : public ::testing::Test {
  protected:
-  DatastoreTest()
-      : clock_(*ParseIsoDateTime("2026-03-01T12:00:00.000Z")), store_(clock_, specs_) {}
+  DatastoreTest() : clock_(*ParseIsoDateTime("2026-03-01T12:00:00.000Z")), store_(clock_, specs_) {}
 
   void Upsert(json item) { store_.UpsertContacts(ds_, {std::move(item)}, milliseconds(0)); }
   EventOutcome AddEvent(const json& item) {
     return store_.AddEvents(ds_, {&item}, clock_.Now()).at(0);
   }
   static json Event(const std::string& id, const std::string& user, json extra = json::object()) {
-    json e = {{"_event_id", id}, {"_user_id", user}, {"_event_type", "purchase"},
+    json e = {{"_event_id", id},
+              {"_user_id", user},
+              {"_event_type", "purchase"},
               {"_event_parameters", {{"amount", 10}, {"currency", "EUR"}}}};
     e.update(extra);
     return e;

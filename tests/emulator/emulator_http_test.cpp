@@ -6,10 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "tests/emulator/testing/emulator_process.h"
 #include "tests/emulator/testing/http_client.h"
@@ -136,8 +135,8 @@ TEST_F(EmulatorHttpTest, QueuedContactUpsertAppliesLaterAndEventsMeanwhileAreSki
   ASSERT_NO_FATAL_FAILURE(Start({"--queue-contacts-ms", "400"}));
   HttpResult r = client_->Post(kBase + "/stream/contacts", json::array({Contact("q1")}).dump());
   ASSERT_EQ(r.status, 202);
-  json event = json::array({{{"_user_id", "q1"}, {"_event_id", "q1-e1"},
-                             {"_event_type", "viewed_product"}}});
+  json event = json::array(
+      {{{"_user_id", "q1"}, {"_event_id", "q1-e1"}, {"_event_type", "viewed_product"}}});
   HttpResult e = client_->Post(kBase + "/stream/events", event.dump());
   ASSERT_EQ(e.status, 202);
   EXPECT_EQ(json::parse(e.body)["entity"]["items"][0]["status"], "success");
@@ -151,17 +150,20 @@ TEST_F(EmulatorHttpTest, QueuedContactUpsertAppliesLaterAndEventsMeanwhileAreSki
 TEST_F(EmulatorHttpTest, SyncContactUpsertAppliesAtOnceDespiteTheQueue) {
   ASSERT_NO_FATAL_FAILURE(Start());
   SetFaults({{"queue_contacts_ms", 60000}});
-  ASSERT_EQ(client_->Post(kBase + "/stream/contacts?_sync", json::array({Contact("s1")}).dump()).status,
+  ASSERT_EQ(
+      client_->Post(kBase + "/stream/contacts?_sync", json::array({Contact("s1")}).dump()).status,
+      202);
+  ASSERT_EQ(
+      client_->Post(kBase + "/stream/contacts?_sync=1", json::array({Contact("s2")}).dump()).status,
+      202);
+  ASSERT_EQ(client_->Post(kBase + "/stream/contacts", json::array({Contact("s3")}).dump()).status,
             202);
-  ASSERT_EQ(client_->Post(kBase + "/stream/contacts?_sync=1", json::array({Contact("s2")}).dump()).status,
-            202);
-  ASSERT_EQ(client_->Post(kBase + "/stream/contacts", json::array({Contact("s3")}).dump()).status, 202);
   json contacts = Inspect("contacts");
   EXPECT_EQ(contacts["count"], 2);
   EXPECT_EQ(contacts["contacts"][0]["_user_id"], "s1");
   EXPECT_EQ(contacts["contacts"][1]["_user_id"], "s2");
-  json event = json::array({{{"_user_id", "s1"}, {"_event_id", "s1-e1"},
-                             {"_event_type", "viewed_product"}}});
+  json event = json::array(
+      {{{"_user_id", "s1"}, {"_event_id", "s1-e1"}, {"_event_type", "viewed_product"}}});
   ASSERT_EQ(client_->Post(kBase + "/stream/events?_sync", event.dump()).status, 202);
   EXPECT_EQ(Inspect("events")["count"], 1);
 }
@@ -255,9 +257,10 @@ TEST_F(EmulatorHttpTest, FaultsCanBeReadAndChangedAtRunTime) {
 TEST_F(EmulatorHttpTest, InspectionSelectsTheDatasourceByQuery) {
   ASSERT_NO_FATAL_FAILURE(Start({"--credential", "p1:d1:t1", "--credential", "p1:d2:t2"}));
   HttpClient d2(emulator_->BaseUrl(), "t2");
-  ASSERT_EQ(d2.Post("/v1/project/p1/datasource/d2/stream/contacts", json::array({Contact("z")}).dump())
-                .status,
-            202);
+  ASSERT_EQ(
+      d2.Post("/v1/project/p1/datasource/d2/stream/contacts", json::array({Contact("z")}).dump())
+          .status,
+      202);
   EXPECT_EQ(Inspect("contacts")["count"], 0);  // default: the first credential
   EXPECT_EQ(Inspect("contacts?project=p1&datasource=d2")["count"], 1);
   EXPECT_EQ(d2.Get("/v1/project/p1/datasource/d1/stream").status, 404);
@@ -274,8 +277,9 @@ TEST_F(EmulatorHttpTest, ResetClearsDataAndCountersButKeepsFaults) {
 
 TEST_F(EmulatorHttpTest, SpecsRoutesServeTheSpecsFileAndCreatedAttributes) {
   const std::string path = ::testing::TempDir() + "/emulator_specs_test.json";
-  json doc = {{"attributes", {{{"uid", "_user_id"}, {"dataType", "string"}},
-                              {{"uid", "_email"}, {"dataType", "string"}}}},
+  json doc = {{"attributes",
+               {{{"uid", "_user_id"}, {"dataType", "string"}},
+                {{"uid", "_email"}, {"dataType", "string"}}}},
               {"events", {{{"uid", "signup"}, {"name", "Signup"}}}},
               {"event_parameters", {{"signup", {{{"parameter", "source"}, {"required", true}}}}}}};
   std::ofstream(path) << doc.dump();
@@ -286,14 +290,15 @@ TEST_F(EmulatorHttpTest, SpecsRoutesServeTheSpecsFileAndCreatedAttributes) {
   json params = json::parse(client_->Get(kBase + "/stream/specs/event-parameters/signup").body);
   EXPECT_EQ(params["specs"][0]["parameter"], "source");
   EXPECT_EQ(client_->Get(kBase + "/stream/specs/event-parameters/purchase").status, 404);
-  ASSERT_EQ(client_->Post(kBase + "/stream/contacts", R"([{"_user_id":"u","loyalty":"gold"}])").status,
-            202);
+  ASSERT_EQ(
+      client_->Post(kBase + "/stream/contacts", R"([{"_user_id":"u","loyalty":"gold"}])").status,
+      202);
   json attrs = json::parse(client_->Get(kBase + "/stream/specs/attributes").body)["specs"];
   ASSERT_EQ(attrs.size(), 3u);
   EXPECT_EQ(attrs[2]["uid"], "loyalty");
   EXPECT_EQ(attrs[2]["custom"], true);
-  HttpResult missing = client_->Post(kBase + "/stream/events",
-                                     R"([{"_user_id":"u","_event_id":"s1","_event_type":"signup"}])");
+  HttpResult missing = client_->Post(
+      kBase + "/stream/events", R"([{"_user_id":"u","_event_id":"s1","_event_type":"signup"}])");
   EXPECT_EQ(missing.status, 422);
   EXPECT_EQ(json::parse(missing.body)["entity"]["items"][0]["errors"],
             (json{{"_event_parameters.source", {"Required"}}}));
@@ -302,8 +307,9 @@ TEST_F(EmulatorHttpTest, SpecsRoutesServeTheSpecsFileAndCreatedAttributes) {
 
 TEST_F(EmulatorHttpTest, ContactReadAndStatsRoutesReflectTheStore) {
   ASSERT_NO_FATAL_FAILURE(Start());
-  ASSERT_EQ(client_->Post(kBase + "/stream/contacts?_sync", json::array({Contact("u1")}).dump()).status,
-            202);
+  ASSERT_EQ(
+      client_->Post(kBase + "/stream/contacts?_sync", json::array({Contact("u1")}).dump()).status,
+      202);
   HttpResult r = client_->Get(kBase + "/stream/contacts/u1");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(json::parse(r.body)["entity"], Contact("u1"));
@@ -346,9 +352,10 @@ TEST_F(EmulatorHttpTest, ServesSixHundredHundredItemBatchesPerSecondOnOneKeepAli
   const double wall = std::chrono::duration<double>(SteadyClock::now() - t0).count();
   const double cpu = emulator_->CpuSeconds() - cpu0;
   const double capacity = kRequests / std::max(cpu, 0.01);
-  std::printf("emulator: %.0f requests/s wall, %.3f ms server CPU per request (%.0f requests/s "
-              "per core), 100 contacts each, one keep-alive connection\n",
-              kRequests / wall, 1000 * cpu / kRequests, capacity);
+  std::printf(
+      "emulator: %.0f requests/s wall, %.3f ms server CPU per request (%.0f requests/s "
+      "per core), 100 contacts each, one keep-alive connection\n",
+      kRequests / wall, 1000 * cpu / kRequests, capacity);
   EXPECT_EQ(client_->connects(), 1);
   EXPECT_GE(capacity, 600.0);
   EXPECT_EQ(Inspect("stats")["items"]["contacts_accepted"], kRequests * 100);

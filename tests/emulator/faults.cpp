@@ -1,5 +1,7 @@
 #include "tests/emulator/faults.h"
 
+#include <map>
+
 namespace cdc::emulator {
 
 using nlohmann::json;
@@ -23,41 +25,39 @@ json FaultSettings::ToJson() const {
 }
 
 core::Result<FaultSettings> FaultSettings::Patched(const json& patch) const {
+  // One table of the numeric settings, so the names cannot drift from ToJson().
+  static const std::map<std::string, int64_t FaultSettings::*> kCounts = {
+      {"latency_ms", &FaultSettings::latency_ms},
+      {"latency_jitter_ms", &FaultSettings::latency_jitter_ms},
+      {"burst_429_every", &FaultSettings::burst_429_every},
+      {"burst_429_length", &FaultSettings::burst_429_length},
+      {"rate_limit", &FaultSettings::rate_limit},
+      {"queue_contacts_ms", &FaultSettings::queue_contacts_ms}};
+  static const std::map<std::string, double FaultSettings::*> kRates = {
+      {"fail_rate", &FaultSettings::fail_rate}, {"drop_rate", &FaultSettings::drop_rate}};
   if (!patch.is_object()) return core::Fail(core::Error::Config("faults must be a JSON object"));
   FaultSettings out = *this;
   for (const auto& [key, value] : patch.items()) {
-    auto count = [&](int64_t& field) -> core::Status {
+    if (auto c = kCounts.find(key); c != kCounts.end()) {
       if (!value.is_number_integer() || value.get<int64_t>() < 0) {
         return core::Fail(core::Error::Config(key + " must be a non-negative integer"));
       }
-      field = value.get<int64_t>();
-      return {};
-    };
-    auto rate = [&](double& field) -> core::Status {
+      out.*(c->second) = value.get<int64_t>();
+    } else if (auto r = kRates.find(key); r != kRates.end()) {
       if (!value.is_number() || value.get<double>() < 0 || value.get<double>() > 1) {
         return core::Fail(core::Error::Config(key + " must be a number in [0, 1]"));
       }
-      field = value.get<double>();
-      return {};
-    };
-    core::Status st;
-    if (key == "latency_ms") st = count(out.latency_ms);
-    else if (key == "latency_jitter_ms") st = count(out.latency_jitter_ms);
-    else if (key == "fail_rate") st = rate(out.fail_rate);
-    else if (key == "drop_rate") st = rate(out.drop_rate);
-    else if (key == "burst_429_every") st = count(out.burst_429_every);
-    else if (key == "burst_429_length") st = count(out.burst_429_length);
-    else if (key == "rate_limit") st = count(out.rate_limit);
-    else if (key == "queue_contacts_ms") st = count(out.queue_contacts_ms);
-    else if (key == "response_shape") {
-      if (!value.is_string()) return core::Fail(core::Error::Config("response_shape must be a string"));
+      out.*(r->second) = value.get<double>();
+    } else if (key == "response_shape") {
+      if (!value.is_string()) {
+        return core::Fail(core::Error::Config("response_shape must be a string"));
+      }
       auto shape = ParseResponseShape(value.get<std::string>());
       if (!shape) return core::Fail(shape.error());
       out.response_shape = *shape;
     } else {
       return core::Fail(core::Error::Config("unknown fault setting " + key));
     }
-    if (!st) return core::Fail(st.error());
   }
   return out;
 }

@@ -1,9 +1,5 @@
 #include "tests/emulator/http_server.h"
 
-#include <chrono>
-#include <thread>
-#include <vector>
-
 #include <boost/asio.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,6 +7,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <thread>
+#include <vector>
 
 namespace cdc::emulator {
 namespace {
@@ -41,7 +40,8 @@ struct HttpServer::Impl {
   asio::awaitable<void> Accept() {
     for (;;) {
       boost::system::error_code ec;
-      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      tcp::socket socket =
+          co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
         continue;  // e.g. too many open files: keep serving the others
@@ -69,7 +69,8 @@ struct HttpServer::Impl {
         co_await http::async_write(stream, go_on, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) break;
       }
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      co_await http::async_read(stream, buffer, parser,
+                                asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
       stream.expires_never();
       auto& req = parser.get();
@@ -127,6 +128,8 @@ void HttpServer::Run() {
   for (auto& t : pool) t.join();
 }
 
-void HttpServer::Stop() { asio::post(impl_->ioc, [this] { impl_->ioc.stop(); }); }
+void HttpServer::Stop() {
+  asio::post(impl_->ioc, [this] { impl_->ioc.stop(); });
+}
 
 }  // namespace cdc::emulator

@@ -49,7 +49,8 @@ HttpResponse InspectionHandler::Route(const HttpRequest& req, const RequestTarge
     if (req.method == "POST") {
       json patch = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
       if (patch.is_discarded()) return HttpResponse::Message(400, "Malformed JSON");
-      if (auto st = faults_.Update(patch); !st) return HttpResponse::Message(400, st.error().message);
+      if (auto st = faults_.Update(patch); !st)
+        return HttpResponse::Message(400, st.error().message);
     } else if (!get) {
       return HttpResponse::Message(404, "Not found");
     }

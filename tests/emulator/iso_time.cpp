@@ -25,21 +25,18 @@ bool Digits(std::string_view s, size_t pos, size_t n, int& out) {
 
 std::optional<std::chrono::sys_days> ParseDate(std::string_view s) {
   int y = 0, m = 0, d = 0;
-  if (s.size() < 10 || !Digits(s, 0, 4, y) || s[4] != '-' || !Digits(s, 5, 2, m) ||
-      s[7] != '-' || !Digits(s, 8, 2, d)) {
+  if (s.size() < 10 || !Digits(s, 0, 4, y) || s[4] != '-' || !Digits(s, 5, 2, m) || s[7] != '-' ||
+      !Digits(s, 8, 2, d)) {
     return std::nullopt;
   }
-  std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(m),
-                                  std::chrono::day(d)};
+  std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
   if (!ymd.ok()) return std::nullopt;
   return std::chrono::sys_days(ymd);
 }
 
 }  // namespace
 
-bool IsIsoDate(std::string_view text) {
-  return text.size() == 10 && ParseDate(text).has_value();
-}
+bool IsIsoDate(std::string_view text) { return text.size() == 10 && ParseDate(text).has_value(); }
 
 std::optional<TimePoint> ParseIsoDateTime(std::string_view s) {
   auto date = ParseDate(s);

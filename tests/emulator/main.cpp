@@ -1,11 +1,10 @@
 // instasent-emulator: a local Instasent Ingest API for tests and benchmarks.
 // Prints `listening on http://HOST:PORT` once bound; exits 0 on SIGTERM/SIGINT.
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "tests/emulator/clock.h"
 #include "tests/emulator/emulator.h"
@@ -47,7 +46,8 @@ int main(int argc, char** argv) {
   app.add_option("--burst-429-every", f.burst_429_every, "ingest requests between 429 bursts");
   app.add_option("--burst-429-length", f.burst_429_length, "ingest requests per 429 burst");
   app.add_option("--rate-limit", f.rate_limit, "requests per minute per datasource and endpoint");
-  app.add_option("--queue-contacts-ms", f.queue_contacts_ms, "delay of contact upserts without ?_sync");
+  app.add_option("--queue-contacts-ms", f.queue_contacts_ms,
+                 "delay of contact upserts without ?_sync");
   CLI11_PARSE(app, argc, argv);
 
   EmulatorOptions options;

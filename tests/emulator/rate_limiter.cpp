@@ -6,9 +6,9 @@
 namespace cdc::emulator {
 
 RateLimitState RateLimiter::Compute(const std::string& key, int64_t limit, bool count) {
-  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          clock_.Now().time_since_epoch())
-                          .count();
+  const auto now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now().time_since_epoch())
+          .count();
   const int64_t index = now_ms / 60000;
   std::lock_guard lock(mu_);
   Window& w = windows_[key];

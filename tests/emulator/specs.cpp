@@ -8,10 +8,16 @@ namespace {
 using nlohmann::json;
 
 json Attr(const char* uid, const char* type, bool custom, bool read_only = false) {
-  return {{"uid", uid},           {"displayLabel", uid}, {"description", ""},
-          {"dataType", type},     {"multivalue", 1},     {"readOnly", read_only},
+  return {{"uid", uid},
+          {"displayLabel", uid},
+          {"description", ""},
+          {"dataType", type},
+          {"multivalue", 1},
+          {"readOnly", read_only},
           {"requiredInWebhook", std::string(uid) == "_user_id"},
-          {"important", false},   {"visible", true},     {"custom", custom}};
+          {"important", false},
+          {"visible", true},
+          {"custom", custom}};
 }
 
 json Event(const char* uid, const char* name, const char* category) {
@@ -21,22 +27,23 @@ json Event(const char* uid, const char* name, const char* category) {
 }
 
 json Param(const char* name, const char* type, bool required, int max_length = 255) {
-  return {{"parameter", name}, {"title", name},        {"description", ""},
-          {"icon", ""},        {"dataType", type},     {"visualType", type},
-          {"maxLength", max_length}, {"required", required}, {"multiValue", 1}};
+  return {
+      {"parameter", name}, {"title", name},      {"description", ""},       {"icon", ""},
+      {"dataType", type},  {"visualType", type}, {"maxLength", max_length}, {"required", required},
+      {"multiValue", 1}};
 }
 
 json DefaultDocument() {
-  json attrs = json::array({
-      Attr("_user_id", "string", false), Attr("_email", "string", false),
-      Attr("_phone_mobile", "string", false), Attr("_first_name", "string", false),
-      Attr("_last_name", "string", false), Attr("_email_verified", "bool", false, true),
-      Attr("_phone_mobile_verified", "bool", false, true), Attr("_country", "string", false),
-      Attr("_language", "string", false), Attr("_gender", "string", false),
-      Attr("_birthdate", "date", false), Attr("_city", "string", false),
-      Attr("_postal_code", "string", false), Attr("_email_subscribed", "bool", false),
-      Attr("_sms_subscribed", "bool", false), Attr("plan", "string", true),
-      Attr("vip", "bool", true), Attr("signup_date", "date", true)});
+  json attrs = json::array(
+      {Attr("_user_id", "string", false), Attr("_email", "string", false),
+       Attr("_phone_mobile", "string", false), Attr("_first_name", "string", false),
+       Attr("_last_name", "string", false), Attr("_email_verified", "bool", false, true),
+       Attr("_phone_mobile_verified", "bool", false, true), Attr("_country", "string", false),
+       Attr("_language", "string", false), Attr("_gender", "string", false),
+       Attr("_birthdate", "date", false), Attr("_city", "string", false),
+       Attr("_postal_code", "string", false), Attr("_email_subscribed", "bool", false),
+       Attr("_sms_subscribed", "bool", false), Attr("plan", "string", true),
+       Attr("vip", "bool", true), Attr("signup_date", "date", true)});
   json interests = Attr("interests", "string", true);
   interests["multivalue"] = 5;
   attrs.push_back(interests);
@@ -45,23 +52,22 @@ json DefaultDocument() {
                              Event("reservation_made", "Reservation made", "appointments"),
                              Event("appointment", "Appointment", "appointments"),
                              Event("ecommerce_order_create", "Order created", "ecommerce")});
-  json params = {
-      {"purchase",
-       {Param("amount", "number", true), Param("currency", "string", true),
-        Param("product_sku", "string", false), Param("product_name", "string", false),
-        Param("quantity", "number", false)}},
-      {"viewed_product",
-       {Param("product_sku", "string", false), Param("product_name", "string", false),
-        Param("url", "string", false, 2048)}},
-      {"reservation_made",
-       {Param("reservation_id", "string", false), Param("date", "string", false),
-        Param("people", "number", false)}},
-      {"appointment",
-       {Param("appointment_id", "string", false), Param("date", "string", false),
-        Param("service", "string", false)}},
-      {"ecommerce_order_create",
-       {Param("order_id", "string", false), Param("amount", "number", false),
-        Param("currency", "string", false), Param("items", "payload", false, 0)}}};
+  json params = {{"purchase",
+                  {Param("amount", "number", true), Param("currency", "string", true),
+                   Param("product_sku", "string", false), Param("product_name", "string", false),
+                   Param("quantity", "number", false)}},
+                 {"viewed_product",
+                  {Param("product_sku", "string", false), Param("product_name", "string", false),
+                   Param("url", "string", false, 2048)}},
+                 {"reservation_made",
+                  {Param("reservation_id", "string", false), Param("date", "string", false),
+                   Param("people", "number", false)}},
+                 {"appointment",
+                  {Param("appointment_id", "string", false), Param("date", "string", false),
+                   Param("service", "string", false)}},
+                 {"ecommerce_order_create",
+                  {Param("order_id", "string", false), Param("amount", "number", false),
+                   Param("currency", "string", false), Param("items", "payload", false, 0)}}};
   return {{"attributes", attrs}, {"events", events}, {"event_parameters", params}};
 }
 

@@ -11,9 +11,12 @@ using nlohmann::json;
 class ValidatorTest : public ::testing::Test {
  protected:
   static json Purchase(json extra = json::object()) {
-    json e = {{"_user_id", "u1"}, {"_event_id", "e1"}, {"_event_type", "purchase"},
-              {"_event_date", "2026-03-01T12:00:00.000Z"},
-              {"_event_parameters", {{"currency", "EUR"}, {"amount", 49.90}, {"product_sku", "SKU-42"}}}};
+    json e = {
+        {"_user_id", "u1"},
+        {"_event_id", "e1"},
+        {"_event_type", "purchase"},
+        {"_event_date", "2026-03-01T12:00:00.000Z"},
+        {"_event_parameters", {{"currency", "EUR"}, {"amount", 49.90}, {"product_sku", "SKU-42"}}}};
     e.update(extra);
     return e;
   }
@@ -22,7 +25,9 @@ class ValidatorTest : public ::testing::Test {
 };
 
 TEST_F(ValidatorTest, QuickstartContactIsValid) {
-  json c = {{"_user_id", "USER-1"}, {"_email", "ada@example.com"}, {"_first_name", "Ada"},
+  json c = {{"_user_id", "USER-1"},
+            {"_email", "ada@example.com"},
+            {"_first_name", "Ada"},
             {"_phone_mobile", "+34600000000"}};
   EXPECT_EQ(v_.ValidateContact(c), json::object());
 }
@@ -116,13 +121,15 @@ TEST_F(ValidatorTest, RequiredEventParametersMustBePresentAndNotNull) {
   e["_event_parameters"]["amount"] = nullptr;
   EXPECT_EQ(v_.ValidateEvent(e), (json{{"_event_parameters.amount", {"Required"}},
                                        {"_event_parameters.currency", {"Required"}}}));
-  EXPECT_EQ(v_.ValidateEvent(Purchase({{"_event_parameters", "x"}})).count("_event_parameters"), 1u);
+  EXPECT_EQ(v_.ValidateEvent(Purchase({{"_event_parameters", "x"}})).count("_event_parameters"),
+            1u);
 }
 
 TEST_F(ValidatorTest, InvalidUserDataMakesTheEventInvalid) {
   EXPECT_EQ(v_.ValidateEvent(Purchase({{"_user_data", {{"_email", "bad"}}}})),
             (json{{"_user_data._email", {"Invalid format"}}}));
-  EXPECT_EQ(v_.ValidateEvent(Purchase({{"_user_data", "x"}})), (json{{"_user_data", {"Invalid type"}}}));
+  EXPECT_EQ(v_.ValidateEvent(Purchase({{"_user_data", "x"}})),
+            (json{{"_user_data", {"Invalid type"}}}));
   EXPECT_EQ(v_.ValidateEvent(Purchase({{"_user_data", {{"_user_id", "other"}}}})).size(), 1u);
   EXPECT_EQ(v_.ValidateEvent(Purchase({{"_user_data", {{"_first_name", "Ada"}}}})), json::object());
 }

@@ -82,9 +82,7 @@ EmulatorProcess::EmulatorProcess(const std::vector<std::string>& args) {
 
 EmulatorProcess::~EmulatorProcess() { Stop(); }
 
-std::string EmulatorProcess::BaseUrl() const {
-  return "http://127.0.0.1:" + std::to_string(port_);
-}
+std::string EmulatorProcess::BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
 double EmulatorProcess::CpuSeconds() const {
   std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");

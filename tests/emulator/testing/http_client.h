@@ -2,11 +2,11 @@
 // reuse one keep-alive connection. Not thread-safe.
 #pragma once
 
+#include <curl/curl.h>
+
 #include <map>
 #include <memory>
 #include <string>
-
-#include <curl/curl.h>
 
 namespace cdc::emulator::testing {
 

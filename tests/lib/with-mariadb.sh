@@ -50,6 +50,7 @@ _mariadb_launch() {
     --innodb-buffer-pool-size=32M --innodb-log-file-size=16M \
     --innodb-flush-log-at-trx-commit=2 --sync-binlog=0 --innodb-doublewrite=0 \
     --skip-name-resolve --max-connections=50 --performance-schema=OFF \
+    --group-concat-max-len=1073741824 \
     "${user_args[@]}" ${MARIADB_EXTRA_ARGS:-} >>"$MARIADB_DIR/error.log" 2>&1 &
   MARIADB_PID=$!
   local deadline=$((SECONDS + 60))

@@ -240,6 +240,7 @@ core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::ato
   }
   log_->info("snapshot of {} table(s) at {} (about {} rows)", tables_.size(), core::FormatLsn(lsn), estimate);
   bool closed = false;
+  auto last_progress_log = Clock::now();
   auto emit = [&](core::RowChange&& change) {
     if (stop.load() || !out.Emit(std::move(change))) {
       closed = true;
@@ -247,6 +248,11 @@ core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::ato
     }
     std::lock_guard lock(mu_);
     ++snapshot_rows_;
+    // Long snapshots say where they are (the only sign of life for hours).
+    if ((snapshot_rows_ & 0xffff) == 0 && Clock::now() - last_progress_log >= std::chrono::seconds(10)) {
+      last_progress_log = Clock::now();
+      log_->info("snapshot: {} of about {} rows", snapshot_rows_, estimate);
+    }
     return true;
   };
   auto bad_row = [&](const core::Error& error, const std::string& line) {

@@ -106,8 +106,11 @@ core::Result<std::vector<TableDescription>> SlotAdmin::DescribeTables(const std:
     for (const auto& qualified : names) {
       TableDescription d;
       std::tie(d.schema, d.name) = SplitTableName(qualified);
+      // reltuples is -1 until the first VACUUM/ANALYZE: then the statistics' live tuples.
       pqxx::result rel = tx.exec_params(
-          "SELECT c.oid::bigint, c.relreplident::text, c.reltuples::float8 FROM pg_class c "
+          "SELECT c.oid::bigint, c.relreplident::text, CASE WHEN c.reltuples >= 0 THEN "
+          "c.reltuples::float8 ELSE (SELECT s.n_live_tup FROM pg_stat_user_tables s "
+          "WHERE s.relid = c.oid)::float8 END FROM pg_class c "
           "JOIN pg_namespace n ON n.oid = c.relnamespace "
           "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')",
           d.schema, d.name);
@@ -118,7 +121,7 @@ core::Result<std::vector<TableDescription>> SlotAdmin::DescribeTables(const std:
       d.exists = true;
       d.oid = static_cast<uint32_t>(rel[0][0].as<int64_t>());
       d.replica_identity = rel[0][1].as<std::string>().at(0);
-      d.estimated_rows = rel[0][2].as<double>();
+      d.estimated_rows = rel[0][2].is_null() ? 0 : rel[0][2].as<double>();
       std::string oid = std::to_string(d.oid);
       // Replica identity columns: the primary key ('d') or the chosen index ('i').
       pqxx::result ident = tx.exec_params(

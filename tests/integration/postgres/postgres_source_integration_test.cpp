@@ -66,6 +66,7 @@ TEST_F(PostgresSourceIntegration, SnapshotThenStreamsInsertUpdateDeleteWithExact
   auto ends = runner.TxEnds();
   ASSERT_EQ(ends.size(), 1u);
   EXPECT_EQ(ends[0].position.commit, consistent_point);
+  EXPECT_EQ(runner.source().Progress().snapshot_rows, 2u);
   EXPECT_TRUE(std::any_of(runner.events().begin(), runner.events().end(), [](const core::SourceEvent& e) {
     auto* done = std::get_if<core::SnapshotDone>(&e);
     return done && done->rows == 2;

@@ -299,7 +299,10 @@ TEST(InstasentSinkLoadTest, FaultyApiEndsWithExactlyTheSubmittedState) {
   EXPECT_GT(metrics.Sum("instasent_cdc_sink_retries_total"), 0);
   EXPECT_GT(metrics.Sum("instasent_cdc_sink_rate_limited_total"), 0);
   EXPECT_GT(metrics.Sum("instasent_cdc_sink_requests_total", {{"status_class", "5xx"}}), 0);
-  EXPECT_GT(metrics.Sum("instasent_cdc_sink_requests_total", {{"status_class", "error"}}), 0);
+  // Dropped connections ("dropped" at the emulator). libcurl itself resends a
+  // request once when a reused connection dies before any answer, so the sink
+  // does not see every drop as an error; the duplicates above show them.
+  EXPECT_GT(stats["requests"]["by_status"].value("dropped", 0), 0) << stats.dump();
   EXPECT_EQ(metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "dead_lettered"}}),
             static_cast<double>(w.invalid.size()));
   std::printf("load: %zu records (%zu users, %zu events, %zu deletes, %zu invalid) in %.1f s, "

@@ -307,6 +307,8 @@ core::Result<Value> ReadColumnValue(ByteReader& r, const TableMap& m, size_t col
       MYSQL_ASSIGN_OR_RETURN(std::string text, JsonBinaryToText(raw));
       return Value::Json(std::move(text));
     }
+    case kTypeNull:
+      return Value::Null();  // a NULL-typed column stores nothing
     case kTypeGeometry: case kTypeVector: {
       MYSQL_ASSIGN_OR_RETURN(std::string_view raw, ReadBlobBytes(r, meta));
       return Value::Bytes(std::string(raw));

@@ -37,7 +37,29 @@ std::shared_ptr<const core::TableSchema> TableMapCache::BuildSchema(const TableM
   return schema;
 }
 
+void TableMapCache::ApplyUnsigned(TableMap& map) const {
+  if (map.has_signedness) return;
+  auto it = unsigned_.find({map.database, map.table});
+  if (it != unsigned_.end() && it->second.size() == map.column_count()) map.is_unsigned = it->second;
+}
+
+void TableMapCache::SetUnsignedColumns(const std::string& database, const std::string& table,
+                                       std::vector<bool> is_unsigned) {
+  unsigned_[{database, table}] = std::move(is_unsigned);
+  for (auto& [id, entry] : by_id_) {
+    if (entry.map->database != database || entry.map->table != table) continue;
+    TableMap copy = *entry.map;
+    ApplyUnsigned(copy);
+    if (copy.is_unsigned == entry.map->is_unsigned) continue;
+    auto rebuilt = std::const_pointer_cast<core::TableSchema>(BuildSchema(copy));
+    rebuilt->version = next_version_++;
+    entry.map = std::make_shared<const TableMap>(std::move(copy));
+    entry.schema = std::move(rebuilt);
+  }
+}
+
 const TableMapCache::Entry& TableMapCache::Put(TableMap map) {
+  ApplyUnsigned(map);
   // A table keeps its schema object across table ids (ids change after
   // FLUSH TABLES or a table cache eviction) as long as nothing changed.
   std::shared_ptr<const core::TableSchema> schema;
@@ -89,6 +111,7 @@ void TableMapCache::SetColumnNames(const std::string& database, const std::strin
 
 void TableMapCache::Invalidate(const std::string& database, const std::string& table) {
   names_.erase({database, table});
+  unsigned_.erase({database, table});
   for (auto it = by_id_.begin(); it != by_id_.end();) {
     if (it->second.map->database == database && it->second.map->table == table) {
       it = by_id_.erase(it);
@@ -100,6 +123,7 @@ void TableMapCache::Invalidate(const std::string& database, const std::string& t
 
 void TableMapCache::InvalidateAll() {
   names_.clear();
+  unsigned_.clear();
   by_id_.clear();
 }
 

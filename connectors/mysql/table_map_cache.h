@@ -34,7 +34,13 @@ class TableMapCache {
   // (binlog_row_metadata=MINIMAL). Applied to current and future maps.
   void SetColumnNames(const std::string& database, const std::string& table,
                       std::vector<std::string> names);
-  // Drops names and schemas of a table after DDL; the next TABLE_MAP rebuilds them.
+  // Signedness per column from information_schema, for servers that do not log
+  // it (MySQL 5.7, MariaDB < 10.5, binlog_row_metadata=MINIMAL on MariaDB):
+  // applied to maps without signedness metadata, now and on later TABLE_MAPs.
+  void SetUnsignedColumns(const std::string& database, const std::string& table,
+                          std::vector<bool> is_unsigned);
+  // Drops names, signedness and schemas of a table after DDL; the next TABLE_MAP
+  // rebuilds them.
   void Invalidate(const std::string& database, const std::string& table);
   void InvalidateAll();
 
@@ -44,7 +50,10 @@ class TableMapCache {
   std::shared_ptr<const core::TableSchema> BuildSchema(const TableMap& map) const;
 
   std::unordered_map<uint64_t, Entry> by_id_;
+  void ApplyUnsigned(TableMap& map) const;
+
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> names_;
+  std::map<std::pair<std::string, std::string>, std::vector<bool>> unsigned_;
   uint64_t next_version_ = 1;
 };
 

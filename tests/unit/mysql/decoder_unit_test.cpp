@@ -1,5 +1,7 @@
 // Unit behaviour of the decoder parts: ByteReader, GTID text forms, statement
 // classification, the table map cache, CRC32 and unknown-event handling.
+#include <zlib.h>
+
 #include <gtest/gtest.h>
 
 #include "connectors/mysql/byte_reader.h"
@@ -121,6 +123,95 @@ TEST(TableMapCache, RepeatedMapsShareOneSchemaAcrossTableIds) {
   EXPECT_GT(other->version, first->version);
   cache.Invalidate("db", "t");
   EXPECT_EQ(cache.Find(9), nullptr);
+}
+
+TEST(TableMapCache, SuppliedSignednessAppliesOnlyWithoutLoggedSignedness) {
+  TableMapCache cache;
+  cache.Put(SimpleMap(7, "t"));
+  cache.SetUnsignedColumns("db", "t", {true, false});
+  EXPECT_TRUE(cache.Find(7)->map->is_unsigned[0]);
+  EXPECT_EQ(cache.Find(7)->schema->types[0], "INT UNSIGNED");
+  EXPECT_TRUE(cache.Put(SimpleMap(8, "t")).map->is_unsigned[0]) << "kept for later maps";
+  TableMap logged = SimpleMap(9, "t");
+  logged.has_signedness = true;  // the binlog's own metadata wins
+  EXPECT_FALSE(cache.Put(logged).map->is_unsigned[0]);
+  cache.Invalidate("db", "t");
+  EXPECT_FALSE(cache.Put(SimpleMap(10, "t")).map->is_unsigned[0]);
+}
+
+TEST(EventDecoder, SignednessFromInformationSchemaMakesMysql57UnsignedValuesPositive) {
+  // 16_xid's table has an INT column logged without signedness (MySQL 5.7).
+  std::string file = BinlogBytes("boxercrab/16_xid.binlog");
+  EventDecoder d;
+  const Rows* rows = nullptr;
+  std::vector<BinlogEvent> keep;
+  for (const auto& e : SplitEvents(file)) {
+    auto r = d.Decode(e.bytes);
+    ASSERT_TRUE(r.has_value());
+    if (const auto* m = r->As<std::shared_ptr<const TableMap>>()) {
+      std::vector<bool> flags((*m)->column_count(), false);
+      flags[0] = true;
+      d.table_maps().SetUnsignedColumns((*m)->database, (*m)->table, flags);
+    }
+    keep.push_back(std::move(*r));
+  }
+  for (const auto& e : keep) {
+    if (e.As<Rows>()) rows = e.As<Rows>();
+  }
+  ASSERT_NE(rows, nullptr);
+  EXPECT_TRUE(rows->table_map->is_unsigned[0]);
+  EXPECT_EQ(rows->rows.at(0).after[0].kind(), core::ValueKind::kInt);
+  EXPECT_GE(rows->rows.at(0).after[0].as_int(), 0);
+}
+
+// Frames a body as a v4 event without checksum.
+std::string Frame(uint8_t type, const std::string& body, uint16_t flags = 0) {
+  std::string e(19, '\0');
+  e[4] = static_cast<char>(type);
+  uint32_t size = static_cast<uint32_t>(19 + body.size());
+  for (int i = 0; i < 4; ++i) e[9 + i] = static_cast<char>((size >> (8 * i)) & 0xFF);
+  e[17] = static_cast<char>(flags & 0xFF);
+  return e + body;
+}
+
+TEST(EventDecoder, MariadbCompressedQueryIsInflated) {
+  EventDecoder d;
+  d.SetFormat(EventDecoder::DefaultFormat(Flavor::kMariaDb, ChecksumAlg::kOff));
+  std::string sql = "ALTER TABLE t ADD COLUMN c INT";
+  uLongf len = compressBound(sql.size());
+  std::string z(len, '\0');
+  ASSERT_EQ(compress(reinterpret_cast<Bytef*>(z.data()), &len, reinterpret_cast<const Bytef*>(sql.data()),
+                     sql.size()), Z_OK);
+  z.resize(len);
+  std::string body(13, '\0');
+  body[8] = 2;  // db length
+  body += std::string("db\0", 3);
+  body += static_cast<char>(0x81);  // zlib, one length byte
+  body += static_cast<char>(sql.size());
+  body += z;
+  auto r = d.Decode(Frame(kMariaQueryCompressedEvent, body));
+  ASSERT_TRUE(r.has_value()) << r.error().Describe();
+  EXPECT_EQ(r->As<Query>()->sql, sql);
+  EXPECT_EQ(r->As<Query>()->database, "db");
+  EXPECT_EQ(r->As<Query>()->kind, QueryKind::kDdl);
+}
+
+TEST(EventDecoder, HeartbeatV1AndV2CarryFileAndPosition) {
+  EventDecoder d;
+  std::string v1 = Frame(kHeartbeatEvent, "binlog.000007");
+  v1[13] = static_cast<char>(0x34);  // log_pos 0x1234
+  v1[14] = static_cast<char>(0x12);
+  auto h1 = d.Decode(v1);
+  ASSERT_TRUE(h1.has_value());
+  EXPECT_EQ(h1->As<Heartbeat>()->file, "binlog.000007");
+  EXPECT_EQ(h1->As<Heartbeat>()->position, 0x1234u);
+  // v2: (type, length, value) fields; 1 = file name, 2 = position (lenenc).
+  std::string fields = std::string("\x01\x0d", 2) + "binlog.000007" + std::string("\x02\x03\xfc\x34\x12", 5);
+  auto h2 = d.Decode(Frame(kHeartbeatEventV2, fields));
+  ASSERT_TRUE(h2.has_value()) << h2.error().Describe();
+  EXPECT_EQ(h2->As<Heartbeat>()->version, 2);
+  EXPECT_EQ(h2->As<Heartbeat>()->file, "binlog.000007");
+  EXPECT_EQ(h2->As<Heartbeat>()->position, 0x1234u);
 }
 
 // The first events of a CRC32 fixture: FORMAT_DESCRIPTION, PREVIOUS_GTIDS, ...

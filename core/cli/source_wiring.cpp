@@ -1,0 +1,59 @@
+// Builds the configured source and runs its read-only checks for `validate`.
+#include "connectors/mysql/mysql_checks.h"
+#include "connectors/mysql/mysql_connection.h"
+#include "connectors/mysql/mysql_source.h"
+#include "connectors/postgres/postgres_checks.h"
+#include "connectors/postgres/postgres_source.h"
+#include "core/cli/wiring.h"
+
+namespace cdc::cli {
+
+std::unique_ptr<core::Source> MakeSource(const config::PipelineConfig& config, const core::Mapping& mapping,
+                                         core::StateStore& state, core::Metrics& metrics) {
+  const auto& sc = config.source;
+  if (sc.kind == "mysql") {
+    mysql::MysqlSourceOptions options;
+    options.pipeline = config.pipeline;
+    options.dsn = sc.dsn;
+    options.server_id = sc.server_id;
+    mysql::ParseSnapshotMode(sc.snapshot, options.snapshot);  // validated by the config loader
+    options.tables = mapping.Tables();
+    return mysql::MakeMysqlSource(options, state, metrics);
+  }
+  pg::PostgresSourceOptions options;
+  options.pipeline = config.pipeline;
+  options.dsn = sc.dsn;
+  options.slot = sc.slot;
+  options.publication = sc.publication;
+  pg::ParseSnapshotMode(sc.snapshot, options.snapshot);
+  options.tables = mapping.Tables();
+  return pg::MakePostgresSource(options, state, metrics);
+}
+
+core::Status CheckSource(const config::PipelineConfig& config, const core::Mapping& mapping,
+                         std::vector<std::string>& problems) {
+  const auto& sc = config.source;
+  if (sc.kind == "mysql") {
+    auto dsn = mysql::MysqlDsn::Parse(sc.dsn);
+    if (!dsn) return core::Fail(dsn.error());
+    auto conn = mysql::MysqlConnection::Connect(*dsn);
+    if (!conn) return core::Fail(conn.error());
+    mysql::CheckOptions options;
+    options.server_id = sc.server_id;
+    options.replica_name = config.pipeline;
+    options.tables = mapping.Tables();
+    options.default_database = DefaultSchema(sc);
+    options.needs_snapshot = sc.snapshot != "never";
+    auto report = mysql::RunChecks(**conn, options);
+    if (!report) {
+      problems.push_back(report.error().message);
+    }
+    return {};
+  }
+  auto found = pg::ValidatePostgres(sc.dsn, sc.publication, mapping.Tables());
+  if (!found) return core::Fail(found.error());
+  problems.insert(problems.end(), found->begin(), found->end());
+  return {};
+}
+
+}  // namespace cdc::cli

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include <gtest/gtest.h>
 
@@ -68,8 +69,13 @@ HttpResult HttpCall(const std::string& method, const std::string& url, const std
 }
 
 std::string EmulatorProcess::BinaryPath() {
-  const char* dir = std::getenv("CDC_BINARY_DIR");
-  return std::string(dir ? dir : ".") + "/tests/emulator/instasent-emulator";
+  const std::string relative = "/tests/emulator/instasent-emulator";
+  if (const char* dir = std::getenv("CDC_BINARY_DIR"); dir && *dir) return dir + relative;
+  // Without the variable, this binary sits in <build>/tests/unit/sink/.
+  std::error_code error;
+  const auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return "." + relative;
+  return self.parent_path().parent_path().parent_path().parent_path().string() + relative;
 }
 
 EmulatorProcess::EmulatorProcess(const std::vector<std::string>& args) {

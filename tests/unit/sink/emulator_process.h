@@ -31,7 +31,9 @@ class EmulatorProcess {
   EmulatorProcess(const EmulatorProcess&) = delete;
   EmulatorProcess& operator=(const EmulatorProcess&) = delete;
 
-  static std::string BinaryPath();  // $CDC_BINARY_DIR/tests/emulator/instasent-emulator
+  // $CDC_BINARY_DIR/tests/emulator/instasent-emulator, else found from this
+  // test binary's own place in the build tree.
+  static std::string BinaryPath();
 
   bool ok() const { return !url_.empty(); }
   const std::string& url() const { return url_; }  // "http://127.0.0.1:PORT"

@@ -207,18 +207,23 @@ core::Result<CheckReport> RunChecks(MysqlConnection& conn, const CheckOptions& o
   std::set<std::string> privs = GlobalPrivileges(conn, notes);
   for (const auto& n : notes) report.warnings.push_back(n);
   if (notes.empty()) {
-    std::vector<std::string> missing;
-    if (!Has(privs, {"REPLICATION SLAVE", "SUPER"})) missing.push_back("REPLICATION SLAVE");
+    std::vector<std::string> missing;  // as explained to the user
+    std::vector<std::string> grant;    // as written in GRANT
+    if (!Has(privs, {"REPLICATION SLAVE", "SUPER"})) {
+      missing.push_back("REPLICATION SLAVE");
+      grant.push_back("REPLICATION SLAVE");
+    }
     if (!Has(privs, {"REPLICATION CLIENT", "BINLOG MONITOR", "SUPER"})) {
       missing.push_back(report.is_mariadb ? "BINLOG MONITOR (REPLICATION CLIENT)" : "REPLICATION CLIENT");
+      grant.push_back(report.is_mariadb ? "BINLOG MONITOR" : "REPLICATION CLIENT");
     }
     if (options.needs_snapshot && !report.is_mariadb && !Has(privs, {"RELOAD"})) {
       missing.push_back("RELOAD (for FLUSH TABLES WITH READ LOCK during the snapshot)");
+      grant.push_back("RELOAD");
     }
     if (!missing.empty()) {
       problems.push_back(fmt::format("the login lacks {}: GRANT {} ON *.* TO the connector's user",
-                                     fmt::join(missing, ", "),
-                                     "REPLICATION SLAVE, REPLICATION CLIENT, SELECT"));
+                                     fmt::join(missing, ", "), fmt::join(grant, ", ")));
     }
   }
 

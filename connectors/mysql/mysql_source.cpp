@@ -126,6 +126,8 @@ core::Status MysqlSource::Prepare() {
   }
   if (stored_) {
     if (auto s = CheckNotPurged(**conn, *stored_); !s) return s;
+    std::lock_guard lock(mu_);
+    progress_.confirmed = progress_.received = PointText(*stored_);
   }
   decoder_.SetRowFilter([this](const TableMap& map) { return mapped_.count({map.database, map.table}) > 0; });
   log_->info("MySQL source ready: {} ({}), server_id {}, {}", dsn_.Redacted(), report->server_version,
@@ -363,12 +365,13 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
         if (fx.heartbeat) progress_.caught_up = true;
         if (had_rows) progress_.caught_up = false;
       }
+      const bool emitted = !events.empty();
       for (auto& e : events) {
         if (!out.Emit(std::move(e))) return {};
       }
       events.clear();
       // Nothing lingers in a half-full chunk while we wait for the server.
-      if (fx.heartbeat || !(*stream)->HasPendingData()) {
+      if (fx.heartbeat || (emitted && !(*stream)->HasPendingData())) {
         if (!out.Flush()) return {};
       }
     }

@@ -322,5 +322,53 @@ TEST_F(MysqlSourceTest, InitialOnlySnapshotsThenStopsAndStoresThePointOnConfirm)
   EXPECT_NE((*stored)->find("\"file\":\"binlog.0000"), std::string::npos) << **stored;
 }
 
+TEST_F(MysqlSourceTest, LargeTransactionThroughAFullQueueArrivesWholeAndInOrder) {
+  FreshDatabase("src_big");
+  Sql("CREATE TABLE src_big.t (id INT PRIMARY KEY, pad VARCHAR(100))");
+  Sql("CREATE TABLE src_big.seq (n INT PRIMARY KEY)");
+  Sql("INSERT INTO src_big.seq SELECT seq FROM seq_1_to_5000");
+  // Two chunks of room: the reader blocks on the queue again and again.
+  auto runner = std::make_unique<SourceRunner>(Options("big", 6008, {"src_big.t"}, SnapshotMode::kNever),
+                                               StatePath("big"), 2);
+  ASSERT_TRUE(runner->Prepare());
+  runner->Start();
+  ASSERT_TRUE(runner->CollectUntil([&](const auto&) { return runner->source().Progress().caught_up; }));
+  Sql("INSERT INTO src_big.t SELECT n, REPEAT('x', 100) FROM src_big.seq");
+  ASSERT_TRUE(runner->CollectRows(5000, std::chrono::seconds(60)));
+  ASSERT_TRUE(runner->CollectUntil([](const auto& events) { return std::holds_alternative<core::TxEnd>(events.back()); }));
+  ASSERT_TRUE(runner->Stop());
+  auto changes = runner->Changes();
+  ASSERT_EQ(changes.size(), 5000u);
+  for (size_t i = 0; i < changes.size(); ++i) {
+    ASSERT_EQ(Col(changes[i], "id"), Value::Int(static_cast<int64_t>(i + 1)));
+    if (i > 0) {
+      ASSERT_TRUE(changes[i - 1].position < changes[i].position);
+    }
+  }
+  EXPECT_TRUE(changes.back().position < runner->TxEnds().back().position);
+}
+
+TEST_F(MysqlSourceTest, MinimalRowImageLeavesUndeliveredColumnsAbsentNotNull) {
+  FreshDatabase("src_min");
+  Sql("CREATE TABLE src_min.t (id INT PRIMARY KEY, a VARCHAR(10), b INT)");
+  Sql("INSERT INTO src_min.t VALUES (1, 'x', 2)");
+  Sql("SET GLOBAL binlog_row_image = MINIMAL");
+  struct Restore {
+    ~Restore() { Sql("SET GLOBAL binlog_row_image = FULL"); }
+  } restore;
+  auto runner = StartCaughtUp(Options("minimg", 6009, {"src_min.t"}, SnapshotMode::kNever), StatePath("minimg"));
+  ASSERT_TRUE(runner);
+  Sql("UPDATE src_min.t SET b = NULL WHERE id = 1");
+  ASSERT_TRUE(runner->CollectRows(1));
+  ASSERT_TRUE(runner->Stop());
+  auto changes = runner->Changes();
+  ASSERT_EQ(changes.size(), 1u);
+  const auto& update = changes[0];
+  EXPECT_EQ(Col(update, "id", true), Value::Int(1));
+  EXPECT_TRUE(Col(update, "a", true).is_absent());
+  EXPECT_TRUE(Col(update, "a").is_absent());
+  EXPECT_TRUE(Col(update, "b").is_null());
+}
+
 }  // namespace
 }  // namespace cdc::mysql::testing

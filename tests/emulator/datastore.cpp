@@ -70,9 +70,14 @@ std::vector<EventOutcome> Datastore::AddEvents(const DatasourceId& ds,
       contact["_user_id"] = user_id;
       Upsert(st, contact);
     }
-    json content = *item;
-    content.erase("_user_data");
-    std::string dumped = content.dump();
+    std::string dumped;
+    if (user_data == item->end()) {
+      dumped = item->dump();  // the common case: no copy of the item
+    } else {
+      json content = *item;
+      content.erase("_user_data");
+      dumped = content.dump();
+    }
     auto known = st.event_index.find(event_id);
     if (known != st.event_index.end()) {
       const bool same = st.events[known->second].content == dumped;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <compare>
+#include <deque>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -90,9 +91,9 @@ class Datastore {
   };
   struct State {
     std::map<std::string, nlohmann::json> contacts;
-    std::vector<StoredEvent> events;
+    std::deque<StoredEvent> events;  // deques: growing never moves what is stored
     std::unordered_map<std::string, size_t> event_index;
-    std::vector<Op> oplog;
+    std::deque<Op> oplog;
     std::set<std::string> custom_attributes;
     ItemCounters counters;
   };

@@ -361,5 +361,39 @@ TEST_F(EmulatorHttpTest, ServesSixHundredHundredItemBatchesPerSecondOnOneKeepAli
   EXPECT_EQ(Inspect("stats")["items"]["contacts_accepted"], kRequests * 100);
 }
 
+TEST_F(EmulatorHttpTest, ServesSixHundredHundredEventBatchesPerSecondOnOneKeepAliveConnection) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  ASSERT_EQ(
+      client_->Post(kBase + "/stream/contacts", json::array({Contact("buyer")}).dump()).status,
+      202);
+  constexpr int kRequests = 1000;
+  std::vector<std::string> bodies;
+  for (int r = 0; r < kRequests; ++r) {
+    json batch = json::array();
+    for (int i = 0; i < 100; ++i) {
+      batch.push_back({{"_user_id", "buyer"},
+                       {"_event_id", "o-" + std::to_string(r) + "-" + std::to_string(i)},
+                       {"_event_type", "purchase"},
+                       {"_event_date", "2026-03-01T12:00:00.000Z"},
+                       {"_event_parameters", {{"amount", 10.5}, {"currency", "EUR"}}}});
+    }
+    bodies.push_back(batch.dump());
+  }
+  const double cpu0 = emulator_->CpuSeconds();
+  const auto t0 = SteadyClock::now();
+  for (const auto& body : bodies) {
+    ASSERT_EQ(client_->Post(kBase + "/stream/events", body).status, 202);
+  }
+  const double wall = std::chrono::duration<double>(SteadyClock::now() - t0).count();
+  const double cpu = emulator_->CpuSeconds() - cpu0;
+  const double capacity = kRequests / std::max(cpu, 0.01);
+  std::printf(
+      "emulator: %.0f event batches/s wall, %.3f ms server CPU per batch (%.0f/s per "
+      "core), 100 events each\n",
+      kRequests / wall, 1000 * cpu / kRequests, capacity);
+  EXPECT_GE(capacity, 600.0);
+  EXPECT_EQ(Inspect("stats")["items"]["events_accepted"], kRequests * 100);
+}
+
 }  // namespace
 }  // namespace cdc::emulator::testing

@@ -105,5 +105,22 @@ TEST_F(MysqlChecksTest, AStoredPositionInAPurgedBinlogIsFatalAndSaysToResnapshot
   EXPECT_NE(status.error().message.find("new snapshot"), std::string::npos) << status.error().message;
 }
 
+TEST_F(MysqlChecksTest, AServerIdRegisteredByAnotherReaderIsRejected) {
+  SourceRunner first(Options("first", 7007, {"chk.t"}, SnapshotMode::kNever), dir_ + "/first.db");
+  ASSERT_TRUE(first.Prepare());
+  first.Start();
+  ASSERT_TRUE(first.CollectUntil([&](const auto&) { return first.source().Progress().caught_up; }));
+  auto error = PrepareError(Options("second", 7007, {"chk.t"}), "second");
+  EXPECT_EQ(error.kind, core::ErrorKind::kConfig);
+  EXPECT_NE(error.message.find("server_id 7007 is already used by a registered replica (instasent-cdc:first)"),
+            std::string::npos)
+      << error.message;
+  // The same pipeline starting again (e.g. after a crash) is not another reader.
+  SourceRunner again(Options("first", 7007, {"chk.t"}, SnapshotMode::kNever), dir_ + "/first-again.db");
+  auto status = again.Prepare();
+  EXPECT_TRUE(status) << status.error().Describe();
+  EXPECT_TRUE(first.Stop());
+}
+
 }  // namespace
 }  // namespace cdc::mysql::testing

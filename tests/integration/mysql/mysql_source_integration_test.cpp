@@ -370,5 +370,39 @@ TEST_F(MysqlSourceTest, MinimalRowImageLeavesUndeliveredColumnsAbsentNotNull) {
   EXPECT_TRUE(Col(update, "b").is_null());
 }
 
+TEST_F(MysqlSourceTest, AStoredGtidPositionWithoutAFileResumesByGtid) {
+  FreshDatabase("src_gtid");
+  Sql("CREATE TABLE src_gtid.t (id INT PRIMARY KEY)");
+  const std::string state = StatePath("gtid");
+  std::string gtid;
+  {
+    auto runner = StartCaughtUp(Options("gtid", 6010, {"src_gtid.t"}, SnapshotMode::kNever), state);
+    ASSERT_TRUE(runner);
+    Sql("INSERT INTO src_gtid.t VALUES (1)");
+    ASSERT_TRUE(runner->CollectRows(1));
+    ASSERT_TRUE(runner->CollectUntil([](const auto& events) { return std::holds_alternative<core::TxEnd>(events.back()); }));
+    runner->source().Confirm(runner->TxEnds().back().position);
+    ASSERT_TRUE(runner->Stop());
+    gtid = Query("SELECT @@GLOBAL.gtid_binlog_pos");
+    ASSERT_FALSE(gtid.empty());
+    auto stored = runner->state().Get(kPositionStateKey);
+    ASSERT_TRUE(stored && *stored);
+    EXPECT_NE((*stored)->find("\"gtid\":\"" + gtid + "\""), std::string::npos) << **stored;
+    // Keep only the GTID: the source must find its place by it.
+    ASSERT_TRUE(runner->state().Put(kPositionStateKey, "{\"file\":\"\",\"offset\":0,\"gtid\":\"" + gtid + "\"}"));
+  }
+  Sql("INSERT INTO src_gtid.t VALUES (2)");
+  SourceRunner again(Options("gtid", 6010, {"src_gtid.t"}, SnapshotMode::kNever), state);
+  ASSERT_TRUE(again.Prepare());
+  again.Start();
+  ASSERT_TRUE(again.CollectRows(1));
+  ASSERT_TRUE(again.CollectUntil([&](const auto&) { return again.source().Progress().caught_up; }));
+  ASSERT_TRUE(again.Stop());
+  auto changes = again.Changes();
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(Col(changes[0], "id"), Value::Int(2));
+  EXPECT_NE(changes[0].position.change >> 32, 0u);  // the file number came from the server
+}
+
 }  // namespace
 }  // namespace cdc::mysql::testing

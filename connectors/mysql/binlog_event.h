@@ -108,13 +108,13 @@ struct Rotate {
 };
 
 enum class QueryKind : uint8_t {
-  kBegin,     // "BEGIN" / "XA START": a transaction opens
-  kCommit,    // "COMMIT" (non-transactional engines, MariaDB DDL-less commits)
-  kRollback,  // "ROLLBACK" (also "ROLLBACK TO SAVEPOINT": see kSavepoint)
-  kSavepoint, // SAVEPOINT / ROLLBACK TO / RELEASE SAVEPOINT
-  kXa,        // XA END / PREPARE / COMMIT / ROLLBACK
-  kDdl,       // CREATE/ALTER/DROP/RENAME/TRUNCATE...: table maps become stale
-  kOther,     // statement-based DML, SET, GRANT...
+  kBegin,      // "BEGIN" / "XA START": a transaction opens
+  kCommit,     // "COMMIT" (non-transactional engines, MariaDB DDL-less commits)
+  kRollback,   // "ROLLBACK" (also "ROLLBACK TO SAVEPOINT": see kSavepoint)
+  kSavepoint,  // SAVEPOINT / ROLLBACK TO / RELEASE SAVEPOINT
+  kXa,         // XA END / PREPARE / COMMIT / ROLLBACK
+  kDdl,        // CREATE/ALTER/DROP/RENAME/TRUNCATE...: table maps become stale
+  kOther,      // statement-based DML, SET, GRANT...
 };
 
 struct Query {
@@ -141,16 +141,16 @@ enum class RowsKind : uint8_t { kWrite, kUpdate, kDelete };
 
 struct Rows {
   RowsKind kind = RowsKind::kWrite;
-  uint8_t version = 2;         // 0, 1 or 2 (MariaDB compressed: 1)
-  bool compressed = false;     // MariaDB *_ROWS_COMPRESSED_* (zlib body)
-  bool partial_json = false;   // PARTIAL_UPDATE_ROWS with JSON diffs in the after image
+  uint8_t version = 2;        // 0, 1 or 2 (MariaDB compressed: 1)
+  bool compressed = false;    // MariaDB *_ROWS_COMPRESSED_* (zlib body)
+  bool partial_json = false;  // PARTIAL_UPDATE_ROWS with JSON diffs in the after image
   uint64_t table_id = 0;
-  uint16_t flags = 0;          // STMT_END_F = 1 ends the statement
-  std::vector<bool> columns_before;  // present columns (before image / delete / write)
-  std::vector<bool> columns_after;   // update after image (empty otherwise)
+  uint16_t flags = 0;                               // STMT_END_F = 1 ends the statement
+  std::vector<bool> columns_before;                 // present columns (before image / delete / write)
+  std::vector<bool> columns_after;                  // update after image (empty otherwise)
   std::shared_ptr<const TableMap> table_map;        // null when no TABLE_MAP matched
   std::shared_ptr<const core::TableSchema> schema;  // idem
-  bool decoded = false;  // false when rows were skipped (filter) or undecodable
+  bool decoded = false;                             // false when rows were skipped (filter) or undecodable
   std::vector<Row> rows;
 };
 
@@ -161,7 +161,7 @@ struct Xid {
 // MySQL GTID / ANONYMOUS_GTID / GTID_TAGGED.
 struct Gtid {
   bool anonymous = false;
-  MysqlGtid gtid;  // sid all-zero and gno 0 when anonymous
+  MysqlGtid gtid;     // sid all-zero and gno 0 when anonymous
   uint8_t flags = 0;  // bit 0: may commit in parallel (commit flag)
   std::optional<int64_t> last_committed;
   std::optional<int64_t> sequence_number;
@@ -187,9 +187,9 @@ struct TransactionPayload {
 struct MariaGtidEvent {
   MariaGtid gtid;  // server_id from the event header
   uint8_t flags = 0;
-  bool standalone = false;     // FL_STANDALONE: no BEGIN/COMMIT/XID follows
-  bool transactional = false;  // FL_TRANSACTIONAL
-  bool ddl = false;            // FL_DDL
+  bool standalone = false;            // FL_STANDALONE: no BEGIN/COMMIT/XID follows
+  bool transactional = false;         // FL_TRANSACTIONAL
+  bool ddl = false;                   // FL_DDL
   std::optional<uint64_t> commit_id;  // FL_GROUP_COMMIT_ID
   std::string xid;                    // FL_PREPARED_XA / FL_COMPLETED_XA: raw XID data
 };
@@ -230,10 +230,9 @@ struct Ignored {
   bool ignorable_flag = false;
 };
 
-using EventBody =
-    std::variant<FormatDescription, Rotate, Query, std::shared_ptr<const TableMap>, Rows, Xid,
-                 Gtid, PreviousGtids, TransactionPayload, MariaGtidEvent, MariaGtidList,
-                 AnnotateRows, BinlogCheckpoint, Heartbeat, Stop, Incident, RowsQuery, Ignored>;
+using EventBody = std::variant<FormatDescription, Rotate, Query, std::shared_ptr<const TableMap>, Rows, Xid,
+                               Gtid, PreviousGtids, TransactionPayload, MariaGtidEvent, MariaGtidList,
+                               AnnotateRows, BinlogCheckpoint, Heartbeat, Stop, Incident, RowsQuery, Ignored>;
 
 struct BinlogEvent {
   EventHeader header;
@@ -241,7 +240,9 @@ struct BinlogEvent {
   EventBody body;
 
   template <class T>
-  const T* As() const { return std::get_if<T>(&body); }
+  const T* As() const {
+    return std::get_if<T>(&body);
+  }
 };
 
 }  // namespace cdc::mysql

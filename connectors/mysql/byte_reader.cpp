@@ -7,9 +7,8 @@
 namespace cdc::mysql {
 
 core::Error ByteReader::Overrun(size_t wanted) const {
-  return core::Error::BadData("binlog event truncated: need " + std::to_string(wanted) +
-                              " bytes at offset " + std::to_string(pos_) + " of " +
-                              std::to_string(data_.size()));
+  return core::Error::BadData("binlog event truncated: need " + std::to_string(wanted) + " bytes at offset " +
+                              std::to_string(pos_) + " of " + std::to_string(data_.size()));
 }
 
 core::Result<uint64_t> ByteReader::UintLe(size_t width) {
@@ -66,8 +65,8 @@ core::Result<uint64_t> ByteReader::PackedInt() {
     case 0xFE:
       return UintLe(8);
     default:
-      return core::Fail(core::Error::BadData("invalid length-encoded integer prefix " +
-                                             std::to_string(first)));
+      return core::Fail(
+          core::Error::BadData("invalid length-encoded integer prefix " + std::to_string(first)));
   }
 }
 

@@ -18,13 +18,13 @@ namespace cdc::mysql {
 #define MYSQL_CONCAT(a, b) MYSQL_CONCAT_INNER(a, b)
 #define MYSQL_ASSIGN_OR_RETURN(lhs, expr) \
   MYSQL_ASSIGN_OR_RETURN_IMPL(MYSQL_CONCAT(result_, __LINE__), lhs, expr)
-#define MYSQL_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
-  auto tmp = (expr);                                \
+#define MYSQL_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)           \
+  auto tmp = (expr);                                          \
   if (!tmp) return ::cdc::core::Fail(std::move(tmp).error()); \
   lhs = std::move(*tmp)
-#define MYSQL_RETURN_IF_ERROR(expr)                                   \
-  do {                                                                \
-    auto status_ = (expr);                                            \
+#define MYSQL_RETURN_IF_ERROR(expr)                                     \
+  do {                                                                  \
+    auto status_ = (expr);                                              \
     if (!status_) return ::cdc::core::Fail(std::move(status_).error()); \
   } while (0)
 

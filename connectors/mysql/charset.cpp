@@ -23,8 +23,8 @@ std::string IconvName(const std::string& charset) {
   if (charset == "latin7") return "ISO-8859-13";
   if (charset == "greek") return "ISO-8859-7";
   if (charset == "hebrew") return "ISO-8859-8";
-  if (charset == "cp1250" || charset == "cp1251" || charset == "cp1256" ||
-      charset == "cp1257" || charset == "cp850" || charset == "cp852" || charset == "cp866") {
+  if (charset == "cp1250" || charset == "cp1251" || charset == "cp1256" || charset == "cp1257" ||
+      charset == "cp850" || charset == "cp852" || charset == "cp866") {
     return "CP" + charset.substr(2);
   }
   if (charset == "koi8r") return "KOI8-R";
@@ -85,19 +85,29 @@ bool IsValidUtf8(std::string_view s) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     size_t len;
     uint32_t cp;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-    else return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else
+      return false;
     if (i + len > s.size()) return false;
     for (size_t k = 1; k < len; ++k) {
       unsigned char cc = static_cast<unsigned char>(s[i + k]);
       if ((cc & 0xC0) != 0x80) return false;
       cp = (cp << 6) | (cc & 0x3F);
     }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
       return false;
     }
     i += len;

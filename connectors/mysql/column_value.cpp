@@ -25,8 +25,8 @@ namespace {
 using core::Value;
 
 core::Error Unsupported(uint8_t type) {
-  return core::Error::BadData(std::string("unsupported column type ") + ColumnTypeName(type) +
-                              " (" + std::to_string(type) + ")");
+  return core::Error::BadData(std::string("unsupported column type ") + ColumnTypeName(type) + " (" +
+                              std::to_string(type) + ")");
 }
 
 int64_t SignExtend(uint64_t v, size_t bytes) {
@@ -43,11 +43,19 @@ Value IntValue(uint64_t raw, size_t bytes, bool is_unsigned) {
 // Fraction bytes of TIME2/DATETIME2/TIMESTAMP2 as microseconds (unsigned form).
 core::Result<uint32_t> ReadFraction(ByteReader& r, int fsp) {
   switch (fsp) {
-    case 0: return 0u;
-    case 1: case 2: return r.UintBe(1).map([](uint64_t v) { return static_cast<uint32_t>(v * 10000); });
-    case 3: case 4: return r.UintBe(2).map([](uint64_t v) { return static_cast<uint32_t>(v * 100); });
-    case 5: case 6: return r.UintBe(3).map([](uint64_t v) { return static_cast<uint32_t>(v); });
-    default: return core::Fail(core::Error::BadData("invalid fractional precision " + std::to_string(fsp)));
+    case 0:
+      return 0u;
+    case 1:
+    case 2:
+      return r.UintBe(1).map([](uint64_t v) { return static_cast<uint32_t>(v * 10000); });
+    case 3:
+    case 4:
+      return r.UintBe(2).map([](uint64_t v) { return static_cast<uint32_t>(v * 100); });
+    case 5:
+    case 6:
+      return r.UintBe(3).map([](uint64_t v) { return static_cast<uint32_t>(v); });
+    default:
+      return core::Fail(core::Error::BadData("invalid fractional precision " + std::to_string(fsp)));
   }
 }
 
@@ -70,8 +78,7 @@ Value DateTimeValue(unsigned year, unsigned month, unsigned day, unsigned hour, 
                     unsigned second, uint32_t micros, int fsp) {
   if (month == 0 || day == 0) return Value::Null();
   char buf[80];
-  std::snprintf(buf, sizeof(buf), "%04u-%02u-%02uT%02u:%02u:%02u", year, month, day, hour, minute,
-                second);
+  std::snprintf(buf, sizeof(buf), "%04u-%02u-%02uT%02u:%02u:%02u", year, month, day, hour, minute, second);
   return Value::Timestamp(buf + Fraction(micros, fsp));
 }
 
@@ -85,8 +92,7 @@ Value EpochValue(uint64_t seconds, uint32_t micros, int fsp) {
   return Value::TimestampTz(buf + Fraction(micros, fsp) + "Z");
 }
 
-Value TimeValue(bool negative, uint64_t hour, unsigned minute, unsigned second, uint32_t micros,
-                int fsp) {
+Value TimeValue(bool negative, uint64_t hour, unsigned minute, unsigned second, uint32_t micros, int fsp) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%s%02llu:%02u:%02u", negative ? "-" : "",
                 static_cast<unsigned long long>(hour), minute, second);
@@ -102,19 +108,28 @@ core::Result<Value> ReadTime2(ByteReader& r, int fsp) {
   if (fsp == 1 || fsp == 2) {
     MYSQL_ASSIGN_OR_RETURN(uint64_t f, r.UintBe(1));
     frac = static_cast<int64_t>(f);
-    if (intpart < 0 && frac != 0) { intpart++; frac -= 0x100; }
+    if (intpart < 0 && frac != 0) {
+      intpart++;
+      frac -= 0x100;
+    }
     frac *= 10000;
   } else if (fsp == 3 || fsp == 4) {
     MYSQL_ASSIGN_OR_RETURN(uint64_t f, r.UintBe(2));
     frac = static_cast<int64_t>(f);
-    if (intpart < 0 && frac != 0) { intpart++; frac -= 0x10000; }
+    if (intpart < 0 && frac != 0) {
+      intpart++;
+      frac -= 0x10000;
+    }
     frac *= 100;
   } else if (fsp == 5 || fsp == 6) {
     MYSQL_ASSIGN_OR_RETURN(uint64_t f, r.UintBe(3));
     int64_t packed = static_cast<int64_t>((raw << 24) | f) - 0x800000000000LL;
     intpart = packed >> 24;  // arithmetic shift keeps the sign
     frac = packed - intpart * (1LL << 24);
-    if (intpart < 0 && frac != 0) { intpart++; frac -= 1LL << 24; }
+    if (intpart < 0 && frac != 0) {
+      intpart++;
+      frac -= 1LL << 24;
+    }
   } else if (fsp != 0) {
     return core::Fail(core::Error::BadData("invalid TIME fractional precision"));
   }
@@ -135,8 +150,7 @@ core::Result<Value> ReadDateTime2(ByteReader& r, int fsp) {
   uint64_t hms = static_cast<uint64_t>(intpart) % (1 << 17);
   return DateTimeValue(static_cast<unsigned>(ym / 13), static_cast<unsigned>(ym % 13),
                        static_cast<unsigned>(ymd % 32), static_cast<unsigned>(hms >> 12),
-                       static_cast<unsigned>((hms >> 6) % 64), static_cast<unsigned>(hms % 64),
-                       micros, fsp);
+                       static_cast<unsigned>((hms >> 6) % 64), static_cast<unsigned>(hms % 64), micros, fsp);
 }
 
 Value FloatValue(float f) {
@@ -204,9 +218,16 @@ core::Result<Value> ReadColumnValue(ByteReader& r, const TableMap& m, size_t col
   const uint16_t meta = m.meta[col];
   const bool is_unsigned = m.is_unsigned[col];
   switch (type) {
-    case kTypeTiny: case kTypeShort: case kTypeInt24: case kTypeLong: case kTypeLongLong: {
-      size_t bytes = type == kTypeTiny ? 1 : type == kTypeShort ? 2 : type == kTypeInt24 ? 3
-                     : type == kTypeLong ? 4 : 8;
+    case kTypeTiny:
+    case kTypeShort:
+    case kTypeInt24:
+    case kTypeLong:
+    case kTypeLongLong: {
+      size_t bytes = type == kTypeTiny    ? 1
+                     : type == kTypeShort ? 2
+                     : type == kTypeInt24 ? 3
+                     : type == kTypeLong  ? 4
+                                          : 8;
       MYSQL_ASSIGN_OR_RETURN(uint64_t raw, r.UintLe(bytes));
       return IntValue(raw, bytes, is_unsigned);
     }
@@ -230,7 +251,8 @@ core::Result<Value> ReadColumnValue(ByteReader& r, const TableMap& m, size_t col
       MYSQL_ASSIGN_OR_RETURN(uint8_t y, r.U8());
       return Value::Int(y == 0 ? 0 : 1900 + y);
     }
-    case kTypeDate: case kTypeNewDate: {
+    case kTypeDate:
+    case kTypeNewDate: {
       MYSQL_ASSIGN_OR_RETURN(uint32_t v, r.U24());
       return DateValue(v >> 9, (v >> 5) & 15, v & 31);
     }
@@ -260,7 +282,8 @@ core::Result<Value> ReadColumnValue(ByteReader& r, const TableMap& m, size_t col
       MYSQL_ASSIGN_OR_RETURN(uint32_t micros, ReadFraction(r, meta));
       return EpochValue(secs, micros, meta);
     }
-    case kTypeVarchar: case kTypeVarString:
+    case kTypeVarchar:
+    case kTypeVarString:
       return ReadString(r, m, col, meta < 256 ? 1 : 2);
     case kTypeString: {
       uint8_t real = meta >> 8;
@@ -298,7 +321,10 @@ core::Result<Value> ReadColumnValue(ByteReader& r, const TableMap& m, size_t col
       if (v > static_cast<uint64_t>(INT64_MAX)) return Value::Decimal(std::to_string(v));
       return Value::Int(static_cast<int64_t>(v));
     }
-    case kTypeBlob: case kTypeTinyBlob: case kTypeMediumBlob: case kTypeLongBlob: {
+    case kTypeBlob:
+    case kTypeTinyBlob:
+    case kTypeMediumBlob:
+    case kTypeLongBlob: {
       MYSQL_ASSIGN_OR_RETURN(std::string_view raw, ReadBlobBytes(r, meta));
       return TextValue(raw, m.collations[col]);
     }
@@ -309,7 +335,8 @@ core::Result<Value> ReadColumnValue(ByteReader& r, const TableMap& m, size_t col
     }
     case kTypeNull:
       return Value::Null();  // a NULL-typed column stores nothing
-    case kTypeGeometry: case kTypeVector: {
+    case kTypeGeometry:
+    case kTypeVector: {
       MYSQL_ASSIGN_OR_RETURN(std::string_view raw, ReadBlobBytes(r, meta));
       return Value::Bytes(std::string(raw));
     }

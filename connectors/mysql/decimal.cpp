@@ -25,8 +25,8 @@ void AppendPadded(std::string& out, uint32_t v, int width) {
 
 size_t DecimalBinarySize(int precision, int scale) {
   int intg = precision - scale;
-  return (intg / kDigitsPerGroup) * 4 + kDigitBytes[intg % kDigitsPerGroup] +
-         (scale / kDigitsPerGroup) * 4 + kDigitBytes[scale % kDigitsPerGroup];
+  return (intg / kDigitsPerGroup) * 4 + kDigitBytes[intg % kDigitsPerGroup] + (scale / kDigitsPerGroup) * 4 +
+         kDigitBytes[scale % kDigitsPerGroup];
 }
 
 core::Result<std::string> ReadDecimal(ByteReader& reader, int precision, int scale) {

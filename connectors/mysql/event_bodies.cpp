@@ -108,7 +108,9 @@ core::Result<Gtid> DecodeTaggedGtid(std::string_view body) {
         MYSQL_ASSIGN_OR_RETURN(g.transaction_length, ReadSerialUint(f));
         break;
       }
-      case 9: case 10: case 11: {
+      case 9:
+      case 10:
+      case 11: {
         MYSQL_ASSIGN_OR_RETURN(uint64_t ignored, ReadSerialUint(f));
         (void)ignored;
         break;
@@ -297,8 +299,8 @@ core::Result<PreviousGtids> DecodePreviousGtids(std::string_view body) {
 }
 
 core::Result<MariaGtidEvent> DecodeMariaGtid(std::string_view body, uint32_t server_id) {
-  constexpr uint8_t kStandalone = 1, kGroupCommitId = 2, kTransactional = 4, kDdl = 32,
-                    kPreparedXa = 64, kCompletedXa = 128;
+  constexpr uint8_t kStandalone = 1, kGroupCommitId = 2, kTransactional = 4, kDdl = 32, kPreparedXa = 64,
+                    kCompletedXa = 128;
   ByteReader r(body);
   MariaGtidEvent g;
   MYSQL_ASSIGN_OR_RETURN(g.gtid.seq_no, r.U64());
@@ -386,9 +388,15 @@ core::Result<PayloadHeader> DecodePayloadHeader(std::string_view body) {
   PayloadHeader h;
   MYSQL_ASSIGN_OR_RETURN(auto fields, ReadTlv(r));
   for (const auto& [field, value] : fields) {
-    if (field == 1) { MYSQL_ASSIGN_OR_RETURN(h.payload_size, TlvInt(value)); }
-    if (field == 2) { MYSQL_ASSIGN_OR_RETURN(h.compression_type, TlvInt(value)); }
-    if (field == 3) { MYSQL_ASSIGN_OR_RETURN(h.uncompressed_size, TlvInt(value)); }
+    if (field == 1) {
+      MYSQL_ASSIGN_OR_RETURN(h.payload_size, TlvInt(value));
+    }
+    if (field == 2) {
+      MYSQL_ASSIGN_OR_RETURN(h.compression_type, TlvInt(value));
+    }
+    if (field == 3) {
+      MYSQL_ASSIGN_OR_RETURN(h.uncompressed_size, TlvInt(value));
+    }
   }
   if (h.payload_size > r.remaining()) return core::Fail(Bad("TRANSACTION_PAYLOAD truncated"));
   MYSQL_ASSIGN_OR_RETURN(h.payload, r.Bytes(h.payload_size));

@@ -56,18 +56,27 @@ bool CrcMatches(std::string_view raw) {
 
 bool IsRowsType(uint8_t type) {
   return (type >= kWriteRowsEventV0 && type <= kDeleteRowsEventV1) ||
-         (type >= kWriteRowsEventV2 && type <= kDeleteRowsEventV2) ||
-         type == kPartialUpdateRowsEvent ||
+         (type >= kWriteRowsEventV2 && type <= kDeleteRowsEventV2) || type == kPartialUpdateRowsEvent ||
          (type >= kMariaWriteRowsCompressedEventV1 && type <= kMariaDeleteRowsCompressedEvent);
 }
 
 // Types that carry nothing a change stream needs; returned as Ignored.
 bool IsKnownIgnorable(uint8_t type) {
   switch (type) {
-    case kStartEventV3: case kIntvarEvent: case kSlaveEvent: case kAppendBlockEvent:
-    case kDeleteFileEvent: case kRandEvent: case kUserVarEvent: case kBeginLoadQueryEvent:
-    case kExecuteLoadQueryEvent: case kIgnorableEvent: case kTransactionContextEvent:
-    case kViewChangeEvent: case kXaPrepareEvent: case kMariaStartEncryptionEvent:
+    case kStartEventV3:
+    case kIntvarEvent:
+    case kSlaveEvent:
+    case kAppendBlockEvent:
+    case kDeleteFileEvent:
+    case kRandEvent:
+    case kUserVarEvent:
+    case kBeginLoadQueryEvent:
+    case kExecuteLoadQueryEvent:
+    case kIgnorableEvent:
+    case kTransactionContextEvent:
+    case kViewChangeEvent:
+    case kXaPrepareEvent:
+    case kMariaStartEncryptionEvent:
       return true;
     default:
       return false;
@@ -131,10 +140,10 @@ core::Result<BinlogEvent> EventDecoder::Decode(std::string_view raw_event) {
 core::Result<BinlogEvent> EventDecoder::DecodeFramed(std::string_view raw, bool inside_payload) {
   MYSQL_ASSIGN_OR_RETURN(EventHeader header, ReadHeader(raw));
   if (header.event_size != raw.size()) {
-    return core::Fail(WithPosition(
-        core::Error::BadData("event size " + std::to_string(header.event_size) + " but " +
-                             std::to_string(raw.size()) + " bytes given"),
-        header));
+    return core::Fail(
+        WithPosition(core::Error::BadData("event size " + std::to_string(header.event_size) + " but " +
+                                          std::to_string(raw.size()) + " bytes given"),
+                     header));
   }
   BinlogEvent event;
   event.header = header;
@@ -168,8 +177,8 @@ core::Result<BinlogEvent> EventDecoder::DecodeFramed(std::string_view raw, bool 
 
   if (!format_ && header.type != kRotateEvent && header.type != kHeartbeatEvent &&
       header.type != kHeartbeatEventV2) {
-    return core::Fail(WithPosition(
-        core::Error::BadData("no FORMAT_DESCRIPTION_EVENT before this event"), header));
+    return core::Fail(
+        WithPosition(core::Error::BadData("no FORMAT_DESCRIPTION_EVENT before this event"), header));
   }
   auto decoded = DecodeBody(header, body);
   if (!decoded) return core::Fail(WithPosition(std::move(decoded).error(), header));
@@ -199,7 +208,9 @@ core::Result<EventBody> EventDecoder::DecodeBody(const EventHeader& h, std::stri
       MYSQL_ASSIGN_OR_RETURN(Xid x, DecodeXid(body));
       return EventBody(x);
     }
-    case kGtidEvent: case kAnonymousGtidEvent: case kGtidTaggedEvent: {
+    case kGtidEvent:
+    case kAnonymousGtidEvent:
+    case kGtidTaggedEvent: {
       MYSQL_ASSIGN_OR_RETURN(Gtid g, DecodeGtid(type, body));
       return EventBody(std::move(g));
     }
@@ -223,7 +234,8 @@ core::Result<EventBody> EventDecoder::DecodeBody(const EventHeader& h, std::stri
       MYSQL_ASSIGN_OR_RETURN(BinlogCheckpoint c, DecodeBinlogCheckpoint(body));
       return EventBody(std::move(c));
     }
-    case kHeartbeatEvent: case kHeartbeatEventV2: {
+    case kHeartbeatEvent:
+    case kHeartbeatEventV2: {
       MYSQL_ASSIGN_OR_RETURN(Heartbeat hb, DecodeHeartbeat(type, body, h.log_pos));
       return EventBody(std::move(hb));
     }
@@ -265,8 +277,7 @@ core::Result<EventBody> EventDecoder::DecodeRows(const EventHeader& h, std::stri
   rows.columns_after = header.columns_after;
   const TableMapCache::Entry* entry = table_maps_.Find(header.table_id);
   if (entry == nullptr) {
-    return core::Fail(core::Error::BadData("rows event for table id " +
-                                           std::to_string(header.table_id) +
+    return core::Fail(core::Error::BadData("rows event for table id " + std::to_string(header.table_id) +
                                            " without a preceding TABLE_MAP"));
   }
   rows.table_map = entry->map;
@@ -292,8 +303,8 @@ core::Result<EventBody> EventDecoder::DecodePayload(std::string_view body) {
       return core::Fail(core::Error::BadData("TRANSACTION_PAYLOAD: implausible size"));
     }
     inflated.resize(header.uncompressed_size);
-    size_t n = ZSTD_decompress(inflated.data(), inflated.size(), header.payload.data(),
-                               header.payload.size());
+    size_t n =
+        ZSTD_decompress(inflated.data(), inflated.size(), header.payload.data(), header.payload.size());
     if (ZSTD_isError(n) || n != header.uncompressed_size) {
       return core::Fail(core::Error::BadData(std::string("TRANSACTION_PAYLOAD: zstd: ") +
                                              (ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch")));

@@ -55,10 +55,14 @@ core::Result<Uuid> Uuid::Parse(std::string_view text) {
   for (char c : text) {
     if (c == '-') continue;
     int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else return core::Fail(BadText("uuid", text));
+    if (c >= '0' && c <= '9')
+      v = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      v = c - 'A' + 10;
+    else
+      return core::Fail(BadText("uuid", text));
     if (i >= 32) return core::Fail(BadText("uuid", text));
     u.bytes[i / 2] = static_cast<uint8_t>(u.bytes[i / 2] | (i % 2 == 0 ? v << 4 : v));
     ++i;
@@ -73,16 +77,13 @@ std::string MysqlGtid::ToString() const {
   return out + ":" + std::to_string(gno);
 }
 
-void MysqlGtidSet::Add(const MysqlGtid& gtid) {
-  AddInterval({gtid.sid, gtid.tag}, {gtid.gno, gtid.gno + 1});
-}
+void MysqlGtidSet::Add(const MysqlGtid& gtid) { AddInterval({gtid.sid, gtid.tag}, {gtid.gno, gtid.gno + 1}); }
 
 void MysqlGtidSet::AddInterval(const Key& key, Interval interval) {
   if (interval.end <= interval.start) return;
   auto& list = sets_[key];
   list.push_back(interval);
-  std::sort(list.begin(), list.end(),
-            [](const Interval& a, const Interval& b) { return a.start < b.start; });
+  std::sort(list.begin(), list.end(), [](const Interval& a, const Interval& b) { return a.start < b.start; });
   std::vector<Interval> merged;
   for (const Interval& iv : list) {
     if (!merged.empty() && iv.start <= merged.back().end) {
@@ -151,8 +152,8 @@ std::string MariaGtid::ToString() const {
 core::Result<MariaGtid> MariaGtid::Parse(std::string_view text) {
   auto parts = Split(Trim(text), '-');
   uint64_t d = 0, s = 0, q = 0;
-  if (parts.size() != 3 || !ParseU64(parts[0], d) || !ParseU64(parts[1], s) ||
-      !ParseU64(parts[2], q) || d > UINT32_MAX || s > UINT32_MAX) {
+  if (parts.size() != 3 || !ParseU64(parts[0], d) || !ParseU64(parts[1], s) || !ParseU64(parts[2], q) ||
+      d > UINT32_MAX || s > UINT32_MAX) {
     return core::Fail(BadText("MariaDB GTID", text));
   }
   return MariaGtid{static_cast<uint32_t>(d), static_cast<uint32_t>(s), q};

@@ -11,9 +11,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "connectors/mysql/byte_reader.h"
 #include "connectors/mysql/decimal.h"
@@ -23,9 +22,20 @@ namespace cdc::mysql {
 namespace {
 
 enum JsonType : uint8_t {
-  kSmallObject = 0, kLargeObject = 1, kSmallArray = 2, kLargeArray = 3, kLiteral = 4,
-  kInt16 = 5, kUint16 = 6, kInt32 = 7, kUint32 = 8, kInt64 = 9, kUint64 = 10,
-  kDouble = 11, kString = 12, kOpaque = 15,
+  kSmallObject = 0,
+  kLargeObject = 1,
+  kSmallArray = 2,
+  kLargeArray = 3,
+  kLiteral = 4,
+  kInt16 = 5,
+  kUint16 = 6,
+  kInt32 = 7,
+  kUint32 = 8,
+  kInt64 = 9,
+  kUint64 = 10,
+  kDouble = 11,
+  kString = 12,
+  kOpaque = 15,
 };
 constexpr int kMaxDepth = 100;
 
@@ -36,13 +46,27 @@ void AppendQuoted(std::string& out, std::string_view s) {
   for (char ch : s) {
     unsigned char c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -85,9 +109,8 @@ std::string FormatPackedTime(int64_t packed, uint8_t field_type) {
     std::snprintf(buf, sizeof(buf), "%04llu-%02llu-%02llu", year, month, day);
     return buf;
   }
-  std::snprintf(buf, sizeof(buf), "%04llu-%02llu-%02llu %02llu:%02llu:%02llu.%06llu", year, month,
-                day, static_cast<unsigned long long>(hms >> 12),
-                static_cast<unsigned long long>((hms >> 6) % 64),
+  std::snprintf(buf, sizeof(buf), "%04llu-%02llu-%02llu %02llu:%02llu:%02llu.%06llu", year, month, day,
+                static_cast<unsigned long long>(hms >> 12), static_cast<unsigned long long>((hms >> 6) % 64),
                 static_cast<unsigned long long>(hms % 64), static_cast<unsigned long long>(frac));
   return buf;
 }
@@ -97,8 +120,14 @@ core::Status AppendOpaque(std::string& out, ByteReader& r) {
   MYSQL_ASSIGN_OR_RETURN(uint64_t len, ReadVarLength(r));
   MYSQL_ASSIGN_OR_RETURN(std::string_view data, r.Bytes(len));
   switch (field_type) {
-    case kTypeDate: case kTypeNewDate: case kTypeTime: case kTypeDateTime: case kTypeTimestamp:
-    case kTypeDateTime2: case kTypeTimestamp2: case kTypeTime2: {
+    case kTypeDate:
+    case kTypeNewDate:
+    case kTypeTime:
+    case kTypeDateTime:
+    case kTypeTimestamp:
+    case kTypeDateTime2:
+    case kTypeTimestamp2:
+    case kTypeTime2: {
       if (data.size() < 8) return core::Fail(Bad("short temporal opaque value"));
       ByteReader d(data);
       MYSQL_ASSIGN_OR_RETURN(uint64_t packed, d.U64());
@@ -122,8 +151,7 @@ core::Status AppendOpaque(std::string& out, ByteReader& r) {
   }
 }
 
-core::Status AppendValue(std::string& out, uint8_t type, std::string_view doc, size_t offset,
-                         int depth);
+core::Status AppendValue(std::string& out, uint8_t type, std::string_view doc, size_t offset, int depth);
 
 // `doc` spans the object/array starting at its count field.
 core::Status AppendContainer(std::string& out, uint8_t type, std::string_view doc, int depth) {
@@ -167,22 +195,33 @@ core::Status AppendContainer(std::string& out, uint8_t type, std::string_view do
   return {};
 }
 
-core::Status AppendValue(std::string& out, uint8_t type, std::string_view doc, size_t offset,
-                         int depth) {
+core::Status AppendValue(std::string& out, uint8_t type, std::string_view doc, size_t offset, int depth) {
   if (offset > doc.size()) return core::Fail(Bad("offset out of range"));
   ByteReader r(doc.substr(offset));
   switch (type) {
-    case kSmallObject: case kLargeObject: case kSmallArray: case kLargeArray:
+    case kSmallObject:
+    case kLargeObject:
+    case kSmallArray:
+    case kLargeArray:
       return AppendContainer(out, type, doc.substr(offset), depth);
     case kLiteral: {
       MYSQL_ASSIGN_OR_RETURN(uint8_t lit, r.U8());
-      if (lit == 0) out += "null";
-      else if (lit == 1) out += "true";
-      else if (lit == 2) out += "false";
-      else return core::Fail(Bad("unknown literal"));
+      if (lit == 0)
+        out += "null";
+      else if (lit == 1)
+        out += "true";
+      else if (lit == 2)
+        out += "false";
+      else
+        return core::Fail(Bad("unknown literal"));
       return {};
     }
-    case kInt16: case kUint16: case kInt32: case kUint32: case kInt64: case kUint64: {
+    case kInt16:
+    case kUint16:
+    case kInt32:
+    case kUint32:
+    case kInt64:
+    case kUint64: {
       size_t width = (type == kInt16 || type == kUint16) ? 2 : (type == kInt32 || type == kUint32) ? 4 : 8;
       MYSQL_ASSIGN_OR_RETURN(uint64_t raw, r.UintLe(width));
       bool is_signed = type == kInt16 || type == kInt32 || type == kInt64;
@@ -255,8 +294,7 @@ core::Result<nlohmann::ordered_json::json_pointer> PathToPointer(std::string_vie
 }  // namespace
 
 std::string Base64Encode(std::string_view raw) {
-  static const char* kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   size_t i = 0;
   for (; i + 2 < raw.size(); i += 3) {
@@ -278,8 +316,7 @@ std::string Base64Encode(std::string_view raw) {
 core::Result<std::string> JsonBinaryToText(std::string_view binary) {
   if (binary.empty()) return std::string("null");
   std::string out;
-  MYSQL_RETURN_IF_ERROR(
-      AppendValue(out, static_cast<uint8_t>(binary[0]), binary.substr(1), 0, 0));
+  MYSQL_RETURN_IF_ERROR(AppendValue(out, static_cast<uint8_t>(binary[0]), binary.substr(1), 0, 0));
   return out;
 }
 

@@ -34,26 +34,33 @@ size_t CountSet(const std::vector<bool>& bits) {
 
 }  // namespace
 
-core::Result<RowsHeader> DecodeRowsHeader(uint8_t type, std::string_view body,
-                                          uint8_t post_header_len, std::string& storage) {
+core::Result<RowsHeader> DecodeRowsHeader(uint8_t type, std::string_view body, uint8_t post_header_len,
+                                          std::string& storage) {
   RowsHeader h;
   switch (type) {
-    case kWriteRowsEventV0: case kWriteRowsEventV1: case kWriteRowsEventV2:
-    case kMariaWriteRowsCompressedEventV1: case kMariaWriteRowsCompressedEvent:
+    case kWriteRowsEventV0:
+    case kWriteRowsEventV1:
+    case kWriteRowsEventV2:
+    case kMariaWriteRowsCompressedEventV1:
+    case kMariaWriteRowsCompressedEvent:
       h.kind = RowsKind::kWrite;
       break;
-    case kUpdateRowsEventV0: case kUpdateRowsEventV1: case kUpdateRowsEventV2:
-    case kPartialUpdateRowsEvent: case kMariaUpdateRowsCompressedEventV1:
+    case kUpdateRowsEventV0:
+    case kUpdateRowsEventV1:
+    case kUpdateRowsEventV2:
+    case kPartialUpdateRowsEvent:
+    case kMariaUpdateRowsCompressedEventV1:
     case kMariaUpdateRowsCompressedEvent:
       h.kind = RowsKind::kUpdate;
       break;
     default:
       h.kind = RowsKind::kDelete;
   }
-  h.version = (type >= kWriteRowsEventV2 && type <= kDeleteRowsEventV2) ||
-                      type == kPartialUpdateRowsEvent || type >= kMariaWriteRowsCompressedEvent
+  h.version = (type >= kWriteRowsEventV2 && type <= kDeleteRowsEventV2) || type == kPartialUpdateRowsEvent ||
+                      type >= kMariaWriteRowsCompressedEvent
                   ? 2
-                  : type <= kDeleteRowsEventV0 ? 0 : 1;
+              : type <= kDeleteRowsEventV0 ? 0
+                                           : 1;
   h.compressed = type >= kMariaWriteRowsCompressedEventV1 && type <= kMariaDeleteRowsCompressedEvent;
   h.partial_json = type == kPartialUpdateRowsEvent;
 
@@ -145,9 +152,9 @@ core::Result<std::vector<core::Value>> DecodeRowImage(ByteReader& r, const Table
 
 core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const TableMap& map) {
   if (header.column_count != map.column_count()) {
-    return core::Fail(core::Error::BadData(
-        "rows event has " + std::to_string(header.column_count) + " columns, table map of " +
-        map.database + "." + map.table + " has " + std::to_string(map.column_count())));
+    return core::Fail(core::Error::BadData("rows event has " + std::to_string(header.column_count) +
+                                           " columns, table map of " + map.database + "." + map.table +
+                                           " has " + std::to_string(map.column_count())));
   }
   std::vector<Row> rows;
   ByteReader r(header.rows);
@@ -164,9 +171,8 @@ core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const T
       }
       case RowsKind::kUpdate: {
         MYSQL_ASSIGN_OR_RETURN(row.before, DecodeRowImage(r, map, header.columns_before, nullptr));
-        MYSQL_ASSIGN_OR_RETURN(row.after,
-                               DecodeRowImage(r, map, header.columns_after,
-                                              header.partial_json ? &row.before : nullptr));
+        MYSQL_ASSIGN_OR_RETURN(row.after, DecodeRowImage(r, map, header.columns_after,
+                                                         header.partial_json ? &row.before : nullptr));
         break;
       }
     }

@@ -31,8 +31,8 @@ struct RowsHeader {
 
 // `storage` receives the inflated body of compressed events and must outlive
 // the returned header's `rows` view.
-core::Result<RowsHeader> DecodeRowsHeader(uint8_t type, std::string_view body,
-                                          uint8_t post_header_len, std::string& storage);
+core::Result<RowsHeader> DecodeRowsHeader(uint8_t type, std::string_view body, uint8_t post_header_len,
+                                          std::string& storage);
 
 // Decodes every row of `header.rows` against `map`.
 core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const TableMap& map);

@@ -32,8 +32,15 @@ enum OptionalField : uint8_t {
 
 bool IsNumeric(uint8_t t) {
   switch (t) {
-    case kTypeTiny: case kTypeShort: case kTypeInt24: case kTypeLong: case kTypeLongLong:
-    case kTypeNewDecimal: case kTypeFloat: case kTypeDouble: case kTypeDecimal:
+    case kTypeTiny:
+    case kTypeShort:
+    case kTypeInt24:
+    case kTypeLong:
+    case kTypeLongLong:
+    case kTypeNewDecimal:
+    case kTypeFloat:
+    case kTypeDouble:
+    case kTypeDecimal:
       return true;
     default:
       return false;
@@ -42,8 +49,14 @@ bool IsNumeric(uint8_t t) {
 
 bool IsCharacter(uint8_t real_type) {
   switch (real_type) {
-    case kTypeString: case kTypeVarString: case kTypeVarchar: case kTypeBlob:
-    case kTypeTinyBlob: case kTypeMediumBlob: case kTypeLongBlob: case kTypeVector:
+    case kTypeString:
+    case kTypeVarString:
+    case kTypeVarchar:
+    case kTypeBlob:
+    case kTypeTinyBlob:
+    case kTypeMediumBlob:
+    case kTypeLongBlob:
+    case kTypeVector:
       return true;
     default:
       return false;
@@ -54,13 +67,27 @@ bool IsEnumOrSet(uint8_t real_type) { return real_type == kTypeEnum || real_type
 
 core::Result<uint16_t> ReadMeta(ByteReader& r, uint8_t type) {
   switch (type) {
-    case kTypeFloat: case kTypeDouble: case kTypeBlob: case kTypeTinyBlob:
-    case kTypeMediumBlob: case kTypeLongBlob: case kTypeGeometry: case kTypeJson:
-    case kTypeVector: case kTypeTime2: case kTypeDateTime2: case kTypeTimestamp2:
+    case kTypeFloat:
+    case kTypeDouble:
+    case kTypeBlob:
+    case kTypeTinyBlob:
+    case kTypeMediumBlob:
+    case kTypeLongBlob:
+    case kTypeGeometry:
+    case kTypeJson:
+    case kTypeVector:
+    case kTypeTime2:
+    case kTypeDateTime2:
+    case kTypeTimestamp2:
       return r.U8().map([](uint8_t v) { return static_cast<uint16_t>(v); });
-    case kTypeVarchar: case kTypeVarString: case kTypeBit:
+    case kTypeVarchar:
+    case kTypeVarString:
+    case kTypeBit:
       return r.U16();
-    case kTypeNewDecimal: case kTypeString: case kTypeEnum: case kTypeSet: {
+    case kTypeNewDecimal:
+    case kTypeString:
+    case kTypeEnum:
+    case kTypeSet: {
       MYSQL_ASSIGN_OR_RETURN(uint8_t hi, r.U8());
       MYSQL_ASSIGN_OR_RETURN(uint8_t lo, r.U8());
       return static_cast<uint16_t>((hi << 8) | lo);
@@ -147,8 +174,7 @@ core::Status DecodeOptional(ByteReader& r, TableMap& m) {
         break;
       case kEnumAndSetDefaultCharset:
       case kEnumAndSetColumnCharset:
-        MYSQL_RETURN_IF_ERROR(
-            ApplyCharsets(v, type == kEnumAndSetColumnCharset, enum_set, m.collations));
+        MYSQL_RETURN_IF_ERROR(ApplyCharsets(v, type == kEnumAndSetColumnCharset, enum_set, m.collations));
         break;
       case kColumnName: {
         std::vector<std::string> names;
@@ -205,40 +231,74 @@ core::Status DecodeOptional(ByteReader& r, TableMap& m) {
 
 const char* ColumnTypeName(uint8_t type) {
   switch (type) {
-    case kTypeDecimal: return "DECIMAL";
-    case kTypeTiny: return "TINYINT";
-    case kTypeShort: return "SMALLINT";
-    case kTypeLong: return "INT";
-    case kTypeFloat: return "FLOAT";
-    case kTypeDouble: return "DOUBLE";
-    case kTypeNull: return "NULL";
-    case kTypeTimestamp: return "TIMESTAMP";
-    case kTypeLongLong: return "BIGINT";
-    case kTypeInt24: return "MEDIUMINT";
-    case kTypeDate: return "DATE";
-    case kTypeTime: return "TIME";
-    case kTypeDateTime: return "DATETIME";
-    case kTypeYear: return "YEAR";
-    case kTypeNewDate: return "DATE";
-    case kTypeVarchar: return "VARCHAR";
-    case kTypeBit: return "BIT";
-    case kTypeTimestamp2: return "TIMESTAMP";
-    case kTypeDateTime2: return "DATETIME";
-    case kTypeTime2: return "TIME";
-    case kTypeTypedArray: return "TYPED_ARRAY";
-    case kTypeVector: return "VECTOR";
-    case kTypeJson: return "JSON";
-    case kTypeNewDecimal: return "DECIMAL";
-    case kTypeEnum: return "ENUM";
-    case kTypeSet: return "SET";
-    case kTypeTinyBlob: return "TINYBLOB";
-    case kTypeMediumBlob: return "MEDIUMBLOB";
-    case kTypeLongBlob: return "LONGBLOB";
-    case kTypeBlob: return "BLOB";
-    case kTypeVarString: return "VARCHAR";
-    case kTypeString: return "CHAR";
-    case kTypeGeometry: return "GEOMETRY";
-    default: return "UNKNOWN";
+    case kTypeDecimal:
+      return "DECIMAL";
+    case kTypeTiny:
+      return "TINYINT";
+    case kTypeShort:
+      return "SMALLINT";
+    case kTypeLong:
+      return "INT";
+    case kTypeFloat:
+      return "FLOAT";
+    case kTypeDouble:
+      return "DOUBLE";
+    case kTypeNull:
+      return "NULL";
+    case kTypeTimestamp:
+      return "TIMESTAMP";
+    case kTypeLongLong:
+      return "BIGINT";
+    case kTypeInt24:
+      return "MEDIUMINT";
+    case kTypeDate:
+      return "DATE";
+    case kTypeTime:
+      return "TIME";
+    case kTypeDateTime:
+      return "DATETIME";
+    case kTypeYear:
+      return "YEAR";
+    case kTypeNewDate:
+      return "DATE";
+    case kTypeVarchar:
+      return "VARCHAR";
+    case kTypeBit:
+      return "BIT";
+    case kTypeTimestamp2:
+      return "TIMESTAMP";
+    case kTypeDateTime2:
+      return "DATETIME";
+    case kTypeTime2:
+      return "TIME";
+    case kTypeTypedArray:
+      return "TYPED_ARRAY";
+    case kTypeVector:
+      return "VECTOR";
+    case kTypeJson:
+      return "JSON";
+    case kTypeNewDecimal:
+      return "DECIMAL";
+    case kTypeEnum:
+      return "ENUM";
+    case kTypeSet:
+      return "SET";
+    case kTypeTinyBlob:
+      return "TINYBLOB";
+    case kTypeMediumBlob:
+      return "MEDIUMBLOB";
+    case kTypeLongBlob:
+      return "LONGBLOB";
+    case kTypeBlob:
+      return "BLOB";
+    case kTypeVarString:
+      return "VARCHAR";
+    case kTypeString:
+      return "CHAR";
+    case kTypeGeometry:
+      return "GEOMETRY";
+    default:
+      return "UNKNOWN";
   }
 }
 

@@ -72,7 +72,7 @@ struct TableMap {
   // Collation id per column for character columns (0 = unknown / not a
   // character column). DEFAULT_CHARSET is already applied per column.
   std::vector<uint32_t> collations;
-  std::vector<std::string> column_names;  // empty when not logged
+  std::vector<std::string> column_names;              // empty when not logged
   std::vector<std::vector<std::string>> enum_values;  // per column; empty if unknown
   std::vector<std::vector<std::string>> set_values;   // per column; empty if unknown
   std::vector<uint32_t> geometry_types;               // per column; 0 if unknown

@@ -6,10 +6,9 @@ namespace cdc::mysql {
 namespace {
 
 bool SameDefinition(const TableMap& a, const TableMap& b) {
-  return a.database == b.database && a.table == b.table && a.types == b.types &&
-         a.meta == b.meta && a.nullable == b.nullable && a.column_names == b.column_names &&
-         a.is_unsigned == b.is_unsigned && a.collations == b.collations &&
-         a.enum_values == b.enum_values && a.set_values == b.set_values &&
+  return a.database == b.database && a.table == b.table && a.types == b.types && a.meta == b.meta &&
+         a.nullable == b.nullable && a.column_names == b.column_names && a.is_unsigned == b.is_unsigned &&
+         a.collations == b.collations && a.enum_values == b.enum_values && a.set_values == b.set_values &&
          a.primary_key == b.primary_key && a.visible == b.visible;
 }
 
@@ -100,8 +99,7 @@ void TableMapCache::SetColumnNames(const std::string& database, const std::strin
                                    std::vector<std::string> names) {
   names_[{database, table}] = std::move(names);
   for (auto& [id, entry] : by_id_) {
-    if (entry.map->database == database && entry.map->table == table &&
-        entry.map->column_names.empty()) {
+    if (entry.map->database == database && entry.map->table == table && entry.map->column_names.empty()) {
       auto rebuilt = std::const_pointer_cast<core::TableSchema>(BuildSchema(*entry.map));
       rebuilt->version = next_version_++;
       entry.schema = std::move(rebuilt);

@@ -32,8 +32,7 @@ class TableMapCache {
 
   // Column names from information_schema for tables logged without names
   // (binlog_row_metadata=MINIMAL). Applied to current and future maps.
-  void SetColumnNames(const std::string& database, const std::string& table,
-                      std::vector<std::string> names);
+  void SetColumnNames(const std::string& database, const std::string& table, std::vector<std::string> names);
   // Signedness per column from information_schema, for servers that do not log
   // it (MySQL 5.7, MariaDB < 10.5, binlog_row_metadata=MINIMAL on MariaDB):
   // applied to maps without signedness metadata, now and on later TABLE_MAPs.

@@ -1,10 +1,10 @@
 // One test per binlog fixture: the whole file decodes, and what its
 // expect.json records (events, counts, CRC32, GTIDs, rotate targets, table
 // names, mariadb-binlog row images, upstream assertions) holds.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <map>
-
-#include <gtest/gtest.h>
 
 #include "tests/unit/mysql/fixture_check.h"
 #include "tests/unit/mysql/fixture_reader.h"
@@ -87,12 +87,12 @@ TEST(BoxercrabFixture, UpdateRowsV2File) {
   const Rows& rows = RowsAt(run, 5);
   ASSERT_EQ(rows.rows.size(), 1u);
   auto s = [](const char* t) { return Value::String(t); };
-  EXPECT_EQ(rows.rows[0].before, (std::vector<Value>{Value::Int(1), s("abc"), s("abc"), s("abc"), s("abc"),
-                                                     s("abc"), Value::Double(1.0), Value::Double(2.0),
-                                                     Value::Decimal("3.0000")}));
-  EXPECT_EQ(rows.rows[0].after, (std::vector<Value>{Value::Int(1), s("xd"), s("xd"), s("xd"), s("xd"), s("xd"),
-                                                    Value::Double(4.0), Value::Double(4.0),
-                                                    Value::Decimal("4.0000")}));
+  EXPECT_EQ(rows.rows[0].before,
+            (std::vector<Value>{Value::Int(1), s("abc"), s("abc"), s("abc"), s("abc"), s("abc"),
+                                Value::Double(1.0), Value::Double(2.0), Value::Decimal("3.0000")}));
+  EXPECT_EQ(rows.rows[0].after,
+            (std::vector<Value>{Value::Int(1), s("xd"), s("xd"), s("xd"), s("xd"), s("xd"),
+                                Value::Double(4.0), Value::Double(4.0), Value::Decimal("4.0000")}));
 }
 TEST(BoxercrabFixture, DeleteRowsV2File) {
   FixtureRun run = CheckFixture("boxercrab/32_delete_rows_v2.binlog");
@@ -159,7 +159,7 @@ std::vector<const Rows*> RowsOfTable(const FixtureRun& run, const std::string& t
 }
 
 std::string Geometry(double x, double y) {
-  std::string g(4, '\0');  // SRID 0
+  std::string g(4, '\0');                       // SRID 0
   g += std::string("\x01\x01\x00\x00\x00", 5);  // little endian, POINT
   g.append(reinterpret_cast<const char*>(&x), 8);
   g.append(reinterpret_cast<const char*>(&y), 8);
@@ -186,30 +186,66 @@ TEST(ChinookCaptureFixture, TypeZooValuesMatchScenarioSql) {
   ASSERT_EQ(zoo.size(), 2u);
   ASSERT_EQ(zoo[0]->rows.size(), 2u);
   const auto& r1 = zoo[0]->rows[0].after;
-  std::vector<Value> expected1 = {
-      Value::Int(1), Value::Int(-128), Value::Int(65535), Value::Int(-8388608),
-      Value::Int(INT64_MIN), Value::Decimal("18446744073709551615"),
-      Value::Decimal("12345678901234.567891"), Value::Decimal("-1948.14"), Value::Double(1.5),
-      Value::Double(-2.25e-10), Value::Date("2024-02-29"), Value::Time("-838:59:59.99"),
-      Value::Timestamp("2024-02-29T23:59:59.123456"), Value::TimestampTz("2024-02-29T12:00:00.500Z"),
-      Value::Int(2024), Value::String("abc"), Value::String("Zo\xC3\xAB \xF0\x9F\x98\x80 \xE2\x9C\x93"),
-      Value::String("caf\xC3\xA9"), Value::String(std::string(300, 'x')),
-      Value::Bytes(std::string("\x00\xFF\x10", 3)), Value::Bytes("\x01\x02\x03\x04"),
-      Value::Bytes("\xDE\xAD\xBE\xEF"), Value::String("paid"), Value::String("email,push"),
-      Value::Int(0b1010101010), Value::String("{\"a\": [1, 2.5, \"x\"], \"b\": null}"),
-      Value::Bytes(Geometry(1, 2)), Value::Null()};
+  std::vector<Value> expected1 = {Value::Int(1),
+                                  Value::Int(-128),
+                                  Value::Int(65535),
+                                  Value::Int(-8388608),
+                                  Value::Int(INT64_MIN),
+                                  Value::Decimal("18446744073709551615"),
+                                  Value::Decimal("12345678901234.567891"),
+                                  Value::Decimal("-1948.14"),
+                                  Value::Double(1.5),
+                                  Value::Double(-2.25e-10),
+                                  Value::Date("2024-02-29"),
+                                  Value::Time("-838:59:59.99"),
+                                  Value::Timestamp("2024-02-29T23:59:59.123456"),
+                                  Value::TimestampTz("2024-02-29T12:00:00.500Z"),
+                                  Value::Int(2024),
+                                  Value::String("abc"),
+                                  Value::String("Zo\xC3\xAB \xF0\x9F\x98\x80 \xE2\x9C\x93"),
+                                  Value::String("caf\xC3\xA9"),
+                                  Value::String(std::string(300, 'x')),
+                                  Value::Bytes(std::string("\x00\xFF\x10", 3)),
+                                  Value::Bytes("\x01\x02\x03\x04"),
+                                  Value::Bytes("\xDE\xAD\xBE\xEF"),
+                                  Value::String("paid"),
+                                  Value::String("email,push"),
+                                  Value::Int(0b1010101010),
+                                  Value::String("{\"a\": [1, 2.5, \"x\"], \"b\": null}"),
+                                  Value::Bytes(Geometry(1, 2)),
+                                  Value::Null()};
   ASSERT_EQ(r1.size(), expected1.size());
   for (size_t i = 0; i < r1.size(); ++i) EXPECT_EQ(r1[i], expected1[i]) << "column " << i + 1;
 
   const auto& r2 = zoo[0]->rows[1].after;
-  std::vector<Value> expected2 = {
-      Value::Int(2), Value::Int(0), Value::Int(0), Value::Int(0), Value::Int(0), Value::Int(0),
-      Value::Decimal("0.000000"), Value::Decimal("0.00"), Value::Double(0), Value::Double(0),
-      Value::Date("1000-01-01"), Value::Time("00:00:00.00"), Value::Timestamp("1000-01-01T00:00:00.000000"),
-      Value::TimestampTz("1970-01-01T00:00:01.000Z"), Value::Int(1901), Value::String(""), Value::String(""),
-      Value::String(""), Value::String(""), Value::Bytes(""), Value::Bytes(std::string(4, '\0')),
-      Value::Bytes(""), Value::String("new"), Value::String(""), Value::Int(0), Value::String("{}"),
-      Value::Bytes(Geometry(0, 0)), Value::Int(7)};
+  std::vector<Value> expected2 = {Value::Int(2),
+                                  Value::Int(0),
+                                  Value::Int(0),
+                                  Value::Int(0),
+                                  Value::Int(0),
+                                  Value::Int(0),
+                                  Value::Decimal("0.000000"),
+                                  Value::Decimal("0.00"),
+                                  Value::Double(0),
+                                  Value::Double(0),
+                                  Value::Date("1000-01-01"),
+                                  Value::Time("00:00:00.00"),
+                                  Value::Timestamp("1000-01-01T00:00:00.000000"),
+                                  Value::TimestampTz("1970-01-01T00:00:01.000Z"),
+                                  Value::Int(1901),
+                                  Value::String(""),
+                                  Value::String(""),
+                                  Value::String(""),
+                                  Value::String(""),
+                                  Value::Bytes(""),
+                                  Value::Bytes(std::string(4, '\0')),
+                                  Value::Bytes(""),
+                                  Value::String("new"),
+                                  Value::String(""),
+                                  Value::Int(0),
+                                  Value::String("{}"),
+                                  Value::Bytes(Geometry(0, 0)),
+                                  Value::Int(7)};
   ASSERT_EQ(r2.size(), expected2.size());
   for (size_t i = 0; i < r2.size(); ++i) EXPECT_EQ(r2[i], expected2[i]) << "column " << i + 1;
 
@@ -435,7 +471,8 @@ TEST(BinlogConnectorJavaFixture, SakilaRowCountsFirstRowsAndPaymentSum) {
     ASSERT_TRUE(first.count(table)) << table;
     for (const auto& [col, rendered] : img["after"].items()) {
       size_t i = std::stoul(col.substr(1)) - 1;
-      EXPECT_TRUE(MatchesRendering(first[table]->after[i], rendered, types[table][col.substr(1)], TableMap{}, i))
+      EXPECT_TRUE(
+          MatchesRendering(first[table]->after[i], rendered, types[table][col.substr(1)], TableMap{}, i))
           << table << " " << col;
     }
   }
@@ -452,7 +489,9 @@ TEST(BinlogConnectorJavaFixture, SakilaRowCountsFirstRowsAndPaymentSum) {
 
 TEST(BinlogConnectorJavaFixture, GzipFileIsNotABinlog) {
   std::string gz = ReadFileBytes(FixturePath("mysql-binlog-connector-java/mysql-bin.sakila.gz"));
-  EXPECT_NE(gz.substr(0, 4), std::string("\xfe" "bin", 4));
+  EXPECT_NE(gz.substr(0, 4), std::string("\xfe"
+                                         "bin",
+                                         4));
   EventDecoder decoder;
   EXPECT_FALSE(decoder.Decode(std::string_view(gz).substr(4, 200)).has_value());
 }
@@ -498,11 +537,14 @@ TEST(RustMysqlCommonFixture, GtidTagInPreviousGtidsAndTaggedGtidEvent) {
 TEST(RustMysqlCommonFixture, JsonOpaqueValuesRenderAsMysqlDoes) {
   FixtureRun run = CheckFixture("rust_mysql_common/json-opaque.binlog");
   // Event numbers are 1-based with the FDE as #1; decimals are JSON numbers here.
-  std::map<size_t, std::string> want = {
-      {10, R"({"a":"base64:type15:VQ=="})"}, {12, R"({"b":"2012-03-18"})"},
-      {14, R"({"c":"2012-03-18 11:30:45.000000"})"}, {16, R"({"c":"87:31:46.654321"})"},
-      {18, R"({"d":123.456})"}, {20, R"({"e":9.00})"}, {22, R"({"e":[0,1,true,false]})"},
-      {24, R"({"e":null})"}};
+  std::map<size_t, std::string> want = {{10, R"({"a":"base64:type15:VQ=="})"},
+                                        {12, R"({"b":"2012-03-18"})"},
+                                        {14, R"({"c":"2012-03-18 11:30:45.000000"})"},
+                                        {16, R"({"c":"87:31:46.654321"})"},
+                                        {18, R"({"d":123.456})"},
+                                        {20, R"({"e":9.00})"},
+                                        {22, R"({"e":[0,1,true,false]})"},
+                                        {24, R"({"e":null})"}};
   size_t rows_events = 0;
   for (size_t i = 0; i < run.events.size(); ++i) {
     const Rows* rows = run.events[i].event.As<Rows>();
@@ -562,8 +604,9 @@ TEST(RustMysqlCommonFixture, EnumStringSetUpstreamValues) {
   const auto& images = run.expect["upstream_row_values"]["images"];
   auto all = AllRows(run);
   ASSERT_EQ(all.size(), 3u);
-  std::vector<const std::vector<Value>*> ours = {&all[0].second->rows[0].after, &all[1].second->rows[0].before,
-                                                 &all[1].second->rows[0].after, &all[2].second->rows[0].before};
+  std::vector<const std::vector<Value>*> ours = {
+      &all[0].second->rows[0].after, &all[1].second->rows[0].before, &all[1].second->rows[0].after,
+      &all[2].second->rows[0].before};
   ASSERT_LE(images.size(), ours.size());
   for (size_t i = 0; i < images.size(); ++i) {
     const auto& values = images[i]["values"];
@@ -618,7 +661,8 @@ TEST(RustMysqlCommonFixture, TransactionCompressionInnerEvents) {
   for (const auto& e : payloads[0].second->events) types.push_back(EventTypeName(e.header.type));
   EXPECT_EQ(types, (std::vector<std::string>{"QUERY", "TABLE_MAP", "WRITE_ROWS_V2", "XID"}));
   const auto& want = run.expect["transaction_payloads"][0];
-  EXPECT_EQ(payloads[0].second->uncompressed_size, want["header_fields"]["uncompressed_size"].get<uint64_t>());
+  EXPECT_EQ(payloads[0].second->uncompressed_size,
+            want["header_fields"]["uncompressed_size"].get<uint64_t>());
 }
 
 TEST(RustMysqlCommonFixture, VectorColumnsAreBytes) {
@@ -626,7 +670,8 @@ TEST(RustMysqlCommonFixture, VectorColumnsAreBytes) {
   const Rows& rows = RowsAt(run, 11);
   ASSERT_EQ(rows.rows.size(), 2u);
   EXPECT_EQ(rows.rows[0].after[0], Value::Int(1));
-  EXPECT_EQ(rows.rows[0].after[1], Value::Bytes(FloatBytes({205, 204, 140, 63, 205, 204, 12, 64, 51, 51, 83, 64})));
+  EXPECT_EQ(rows.rows[0].after[1],
+            Value::Bytes(FloatBytes({205, 204, 140, 63, 205, 204, 12, 64, 51, 51, 83, 64})));
   EXPECT_EQ(rows.rows[1].after[0], Value::Int(2));
   EXPECT_EQ(rows.rows[1].after[1], Value::Bytes(FloatBytes({0, 0, 128, 63, 0, 0, 128, 191, 0, 0, 0, 0})));
 }

@@ -1,8 +1,7 @@
 // Unit behaviour of the decoder parts: ByteReader, GTID text forms, statement
 // classification, the table map cache, CRC32 and unknown-event handling.
-#include <zlib.h>
-
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include "connectors/mysql/byte_reader.h"
 #include "connectors/mysql/event_decoder.h"
@@ -28,7 +27,11 @@ TEST(ByteReader, ReadsLittleAndBigEndianAndFailsPastTheEnd) {
 }
 
 TEST(ByteReader, PackedIntegersAndStrings) {
-  std::string data("\xFA\xFC\x34\x12\x03" "abc" "x\0y", 11);
+  std::string data(
+      "\xFA\xFC\x34\x12\x03"
+      "abc"
+      "x\0y",
+      11);
   ByteReader r(data);
   EXPECT_EQ(*r.PackedInt(), 250u);
   EXPECT_EQ(*r.PackedInt(), 0x1234u);
@@ -44,7 +47,8 @@ TEST(ByteReader, PackedIntegersAndStrings) {
 }
 
 TEST(Gtid, MysqlSetParsesMergesAndPrints) {
-  auto set = MysqlGtidSet::Parse("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7, 3e11fa47-71ca-11e1-9e33-c80aa9429562:6");
+  auto set = MysqlGtidSet::Parse(
+      "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7, 3e11fa47-71ca-11e1-9e33-c80aa9429562:6");
   ASSERT_TRUE(set.has_value());
   EXPECT_EQ(set->ToString(), "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-7");
   MysqlGtid g{set->sets().begin()->first.first, "", 8};
@@ -181,7 +185,8 @@ TEST(EventDecoder, MariadbCompressedQueryIsInflated) {
   uLongf len = compressBound(sql.size());
   std::string z(len, '\0');
   ASSERT_EQ(compress(reinterpret_cast<Bytef*>(z.data()), &len, reinterpret_cast<const Bytef*>(sql.data()),
-                     sql.size()), Z_OK);
+                     sql.size()),
+            Z_OK);
   z.resize(len);
   std::string body(13, '\0');
   body[8] = 2;  // db length
@@ -291,9 +296,17 @@ TEST(JsonBinary, ScalarsContainersAndDiffs) {
   EXPECT_FALSE(JsonBinaryToText(HexToBytes("0c05ab")).has_value()) << "string longer than the data";
   EXPECT_FALSE(JsonBinaryToText(HexToBytes("63")).has_value()) << "unknown type";
   // Replace $.age with 26 (int16), as a PARTIAL_UPDATE_ROWS diff carries it.
-  std::string diff = HexToBytes("00" "05" "242e616765" "03" "051a00");
+  std::string diff = HexToBytes(
+      "00"
+      "05"
+      "242e616765"
+      "03"
+      "051a00");
   EXPECT_EQ(*ApplyJsonDiff(R"({"age":25,"name":"Joe"})", diff), R"({"age":26,"name":"Joe"})");
-  std::string remove = HexToBytes("02" "06" "242e6e616d65");
+  std::string remove = HexToBytes(
+      "02"
+      "06"
+      "242e6e616d65");
   EXPECT_EQ(*ApplyJsonDiff(R"({"age":25,"name":"Joe"})", remove), R"({"age":25})");
 }
 

@@ -10,18 +10,24 @@ namespace {
 
 const char* OpName(RowsKind kind) {
   switch (kind) {
-    case RowsKind::kWrite: return "insert";
-    case RowsKind::kUpdate: return "update";
-    case RowsKind::kDelete: return "delete";
+    case RowsKind::kWrite:
+      return "insert";
+    case RowsKind::kUpdate:
+      return "update";
+    case RowsKind::kDelete:
+      return "delete";
   }
   return "?";
 }
 
 std::string ChecksumName(ChecksumAlg alg) {
   switch (alg) {
-    case ChecksumAlg::kOff: return "NONE";
-    case ChecksumAlg::kCrc32: return "CRC32";
-    default: return "UNDEFINED";
+    case ChecksumAlg::kOff:
+      return "NONE";
+    case ChecksumAlg::kCrc32:
+      return "CRC32";
+    default:
+      return "UNDEFINED";
   }
 }
 
@@ -38,11 +44,12 @@ void CompareImage(const std::vector<core::Value>& ours, const nlohmann::json& ex
   for (size_t i = 0; i < ours.size(); ++i) {
     std::string key = "@" + std::to_string(i + 1);
     if (!expected.contains(key)) {
-      EXPECT_TRUE(ours[i].is_absent()) << where << " column " << key << " should be absent, got "
-                                       << Describe(ours[i]);
+      EXPECT_TRUE(ours[i].is_absent())
+          << where << " column " << key << " should be absent, got " << Describe(ours[i]);
       continue;
     }
-    std::string type = types.contains(std::to_string(i + 1)) ? types[std::to_string(i + 1)].get<std::string>() : "";
+    std::string type =
+        types.contains(std::to_string(i + 1)) ? types[std::to_string(i + 1)].get<std::string>() : "";
     EXPECT_TRUE(MatchesRendering(ours[i], expected[key].get<std::string>(), type, map, i))
         << where << " column " << key;
   }

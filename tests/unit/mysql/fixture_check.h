@@ -5,10 +5,9 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "connectors/mysql/binlog_event.h"
 #include "connectors/mysql/event_decoder.h"
@@ -25,8 +24,8 @@ struct FixtureRun {
   std::string bytes;  // the whole file (magic + events)
   nlohmann::json expect;
   EventDecoder decoder;
-  std::vector<DecodedEvent> events;             // successfully decoded, in order
-  std::map<size_t, core::Error> errors;         // by offset, events that failed
+  std::vector<DecodedEvent> events;      // successfully decoded, in order
+  std::map<size_t, core::Error> errors;  // by offset, events that failed
   size_t raw_event_count = 0;
 };
 

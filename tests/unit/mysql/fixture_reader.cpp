@@ -1,13 +1,12 @@
 #include "tests/unit/mysql/fixture_reader.h"
 
+#include <gtest/gtest.h>
 #include <zlib.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-
-#include <gtest/gtest.h>
 
 namespace cdc::mysql::testing {
 
@@ -90,7 +89,9 @@ std::string DecodeBase64Groups(const std::string& text) {
 }  // namespace
 
 std::string DecodeBinlogStatements(const std::string& text) {
-  std::string out = "\xfe" "bin";
+  std::string out =
+      "\xfe"
+      "bin";
   size_t pos = 0;
   while ((pos = text.find("BINLOG '", pos)) != std::string::npos) {
     pos += 8;
@@ -112,7 +113,10 @@ std::string BinlogBytes(const std::string& relative) {
 std::vector<RawEvent> SplitEvents(std::string_view file) {
   std::vector<RawEvent> events;
   EXPECT_GE(file.size(), 4u);
-  EXPECT_EQ(file.substr(0, 4), std::string_view("\xfe" "bin", 4)) << "missing binlog magic";
+  EXPECT_EQ(file.substr(0, 4), std::string_view("\xfe"
+                                                "bin",
+                                                4))
+      << "missing binlog magic";
   size_t pos = 4;
   while (pos < file.size()) {
     if (file.size() - pos < 19) {
@@ -120,7 +124,8 @@ std::vector<RawEvent> SplitEvents(std::string_view file) {
       break;
     }
     uint32_t size = 0;
-    for (int i = 0; i < 4; ++i) size |= static_cast<uint32_t>(static_cast<uint8_t>(file[pos + 9 + i])) << (8 * i);
+    for (int i = 0; i < 4; ++i)
+      size |= static_cast<uint32_t>(static_cast<uint8_t>(file[pos + 9 + i])) << (8 * i);
     if (size < 19 || size > file.size() - pos) {
       ADD_FAILURE() << "event at " << pos << " has bad size " << size;
       break;

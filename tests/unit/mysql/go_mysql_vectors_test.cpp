@@ -110,7 +110,8 @@ TEST(GoMysqlTableMap, PrimaryKeyWithAndWithoutPrefix) {
     }
     EXPECT_TRUE(m.has_primary_key) << v["server"];
     EXPECT_EQ(m.primary_key, v["expect_primary_key"].get<std::vector<uint32_t>>()) << v["server"];
-    EXPECT_EQ(m.primary_key_prefix, v["expect_primary_key_prefix"].get<std::vector<uint32_t>>()) << v["server"];
+    EXPECT_EQ(m.primary_key_prefix, v["expect_primary_key_prefix"].get<std::vector<uint32_t>>())
+        << v["server"];
   }
 }
 

@@ -11,10 +11,10 @@ void PrintTo(const Value& value, std::ostream* os) { *os << mysql::testing::Desc
 namespace cdc::mysql::testing {
 namespace {
 
+using core::ValueKind;
 using ::testing::AssertionFailure;
 using ::testing::AssertionResult;
 using ::testing::AssertionSuccess;
-using core::ValueKind;
 
 std::string Unquote(const std::string& s) {
   if (s.size() >= 2 && s.front() == '\'' && s.back() == '\'') return s.substr(1, s.size() - 2);
@@ -91,8 +91,8 @@ uint64_t ParseBits(const std::string& s) {  // b'0101'
 bool StartsWith(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
 
 AssertionResult Mismatch(const core::Value& v, const std::string& rendered, const std::string& type) {
-  return AssertionFailure() << "decoded " << Describe(v) << " but mariadb-binlog printed " << rendered
-                            << " (" << type << ")";
+  return AssertionFailure() << "decoded " << Describe(v) << " but mariadb-binlog printed " << rendered << " ("
+                            << type << ")";
 }
 
 AssertionResult Check(bool ok, const core::Value& v, const std::string& rendered, const std::string& type) {
@@ -118,8 +118,8 @@ std::string Describe(const core::Value& v) {
   return std::string(core::ValueKindName(v.kind())) + "(" + text + ")";
 }
 
-AssertionResult MatchesRendering(const core::Value& v, const std::string& rendered,
-                                 const std::string& type, const TableMap& map, size_t col) {
+AssertionResult MatchesRendering(const core::Value& v, const std::string& rendered, const std::string& type,
+                                 const TableMap& map, size_t col) {
   if (rendered == "NULL") return Check(v.is_null(), v, rendered, type);
   if (StartsWith(type, "TINYINT") || StartsWith(type, "SHORTINT") || StartsWith(type, "MEDIUMINT") ||
       StartsWith(type, "INT") || StartsWith(type, "LONGINT")) {
@@ -131,8 +131,8 @@ AssertionResult MatchesRendering(const core::Value& v, const std::string& render
       std::string ours = std::to_string(v.as_int());
       return Check(ours == first || ours == second, v, rendered, type);
     }
-    return Check(v.kind() == ValueKind::kDecimal && (v.text() == second || v.text() == first), v,
-                 rendered, type);
+    return Check(v.kind() == ValueKind::kDecimal && (v.text() == second || v.text() == first), v, rendered,
+                 type);
   }
   if (StartsWith(type, "YEAR")) {
     return Check(v.kind() == ValueKind::kInt && std::to_string(v.as_int()) == rendered, v, rendered, type);
@@ -177,7 +177,8 @@ AssertionResult MatchesRendering(const core::Value& v, const std::string& render
     uint64_t bits = ParseBits(rendered);
     const auto& names = map.set_values[col];
     if (names.empty()) {
-      return Check(v.kind() == ValueKind::kInt && static_cast<uint64_t>(v.as_int()) == bits, v, rendered, type);
+      return Check(v.kind() == ValueKind::kInt && static_cast<uint64_t>(v.as_int()) == bits, v, rendered,
+                   type);
     }
     std::string joined;
     for (size_t i = 0; i < names.size(); ++i) {
@@ -186,8 +187,8 @@ AssertionResult MatchesRendering(const core::Value& v, const std::string& render
     return Check(v.kind() == ValueKind::kString && v.text() == joined, v, rendered, type);
   }
   if (StartsWith(type, "BIT")) {
-    return Check(v.kind() == ValueKind::kInt && static_cast<uint64_t>(v.as_int()) == ParseBits(rendered),
-                 v, rendered, type);
+    return Check(v.kind() == ValueKind::kInt && static_cast<uint64_t>(v.as_int()) == ParseBits(rendered), v,
+                 rendered, type);
   }
   // Strings, blobs, geometry: quoted text with \xNN escapes.
   std::string expected = Unescape(Unquote(rendered));

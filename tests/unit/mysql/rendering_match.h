@@ -4,10 +4,10 @@
 // integers, TIMESTAMP as Unix seconds, \xNN escapes, bytes it could not print.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <ostream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "connectors/mysql/table_map.h"
 #include "core/model/value.h"
@@ -21,8 +21,7 @@ namespace cdc::mysql::testing {
 
 // `type_seen` is the fixture's column_types_seen text ("DATE meta=0 nullable=1").
 ::testing::AssertionResult MatchesRendering(const core::Value& value, const std::string& rendered,
-                                            const std::string& type_seen, const TableMap& map,
-                                            size_t column);
+                                            const std::string& type_seen, const TableMap& map, size_t column);
 
 std::string Describe(const core::Value& value);
 

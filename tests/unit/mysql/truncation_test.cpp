@@ -2,12 +2,11 @@
 // length, fails cleanly (or decodes a shorter valid event) without reading a
 // byte past the end. Each truncated copy ends right before a PROT_NONE page,
 // so any read past the end crashes the test instead of passing silently.
+#include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstring>
-
-#include <gtest/gtest.h>
 
 #include "connectors/mysql/event_decoder.h"
 #include "tests/unit/mysql/fixture_reader.h"
@@ -67,8 +66,8 @@ void TruncateEveryEvent(const std::string& relative, bool sample_large_rows, Sta
     const uint8_t type = static_cast<uint8_t>(raw[4]);
     const bool sample = sample_large_rows && type != kFormatDescriptionEvent && type != kTableMapEvent;
     // Only these types change the decoder's state; the others share one copy.
-    const bool mutates = type == kFormatDescriptionEvent || type == kTableMapEvent ||
-                         type == kTransactionPayloadEvent;
+    const bool mutates =
+        type == kFormatDescriptionEvent || type == kTableMapEvent || type == kTransactionPayloadEvent;
     EventDecoder scratch = decoder;
     // 1) Cut anywhere: the frame no longer matches its header and must fail.
     for (size_t len = 0; len < raw.size(); ++len) {
@@ -91,11 +90,12 @@ void TruncateEveryEvent(const std::string& relative, bool sample_large_rows, Sta
         if (!Wanted(len, body_end.size(), sample)) continue;
         std::string cut(body_end.substr(0, len));
         for (int i = 0; i < 4; ++i) cut[9 + i] = static_cast<char>((len >> (8 * i)) & 0xFF);
-        auto r = mutates ? EventDecoder(unchecked).Decode(guard.Place(cut)) : unchecked.Decode(guard.Place(cut));
+        auto r =
+            mutates ? EventDecoder(unchecked).Decode(guard.Place(cut)) : unchecked.Decode(guard.Place(cut));
         ++stats.lengths;
         if (!r) {
-          EXPECT_NE(r.error().kind, core::ErrorKind::kBug) << relative << " @" << e.offset << " body cut at "
-                                                            << len << ": " << r.error().message;
+          EXPECT_NE(r.error().kind, core::ErrorKind::kBug)
+              << relative << " @" << e.offset << " body cut at " << len << ": " << r.error().message;
           stats.failed_cleanly++;
         }
       }
@@ -106,26 +106,47 @@ void TruncateEveryEvent(const std::string& relative, bool sample_large_rows, Sta
 }
 
 const char* kFixtures[] = {
-    "boxercrab/03_stop.binlog", "boxercrab/04_rotate.binlog", "boxercrab/15_format_desc.binlog",
-    "boxercrab/16_xid.binlog", "boxercrab/19_table_map.binlog", "boxercrab/29_row_query.binlog",
-    "boxercrab/30_write_rows_v2.binlog", "boxercrab/31_update_rows_v2.binlog",
-    "boxercrab/32_delete_rows_v2.binlog", "boxercrab/33_35_gtid_prev_gtid.binlog",
-    "boxercrab/34_anonymous_gtid.binlog", "canal/tsdb-mysql-bin.000002", "canal/tsdb-mysql-bin.000003",
-    "captured-mariadb-10.11-chinook/mariadb-bin.000002", "captured-mariadb-10.11-chinook/mariadb-bin.000003",
-    "go-mysql-server-mariadb/binlog_delete.txt", "go-mysql-server-mariadb/binlog_format_desc.txt",
-    "go-mysql-server-mariadb/binlog_insert.txt", "go-mysql-server-mariadb/binlog_no_format_desc.txt",
-    "go-mysql-server-mariadb/binlog_transaction_multi_ops.txt", "go-mysql-server-mariadb/binlog_update.txt",
-    "mariadb-poc/domain_id_0-mariadb-repl-bin.000001", "mariadb-poc/domain_id_0-mariadb-repl-bin.000005",
-    "mariadb-poc/domain_id_0-mariadb-repl-bin.000009", "mariadb-poc/domain_id_0-mariadb-repl-bin.000010",
-    "mysql-binlog-connector-java/mysql-bin.aurora-padding", "mysql-binlog-connector-java/mysql-bin.checksum-crc32",
-    "mysql-binlog-connector-java/mysql-bin.checksum-none", "mysql-binlog-connector-java/mysql-bin.compressed",
+    "boxercrab/03_stop.binlog",
+    "boxercrab/04_rotate.binlog",
+    "boxercrab/15_format_desc.binlog",
+    "boxercrab/16_xid.binlog",
+    "boxercrab/19_table_map.binlog",
+    "boxercrab/29_row_query.binlog",
+    "boxercrab/30_write_rows_v2.binlog",
+    "boxercrab/31_update_rows_v2.binlog",
+    "boxercrab/32_delete_rows_v2.binlog",
+    "boxercrab/33_35_gtid_prev_gtid.binlog",
+    "boxercrab/34_anonymous_gtid.binlog",
+    "canal/tsdb-mysql-bin.000002",
+    "canal/tsdb-mysql-bin.000003",
+    "captured-mariadb-10.11-chinook/mariadb-bin.000002",
+    "captured-mariadb-10.11-chinook/mariadb-bin.000003",
+    "go-mysql-server-mariadb/binlog_delete.txt",
+    "go-mysql-server-mariadb/binlog_format_desc.txt",
+    "go-mysql-server-mariadb/binlog_insert.txt",
+    "go-mysql-server-mariadb/binlog_no_format_desc.txt",
+    "go-mysql-server-mariadb/binlog_transaction_multi_ops.txt",
+    "go-mysql-server-mariadb/binlog_update.txt",
+    "mariadb-poc/domain_id_0-mariadb-repl-bin.000001",
+    "mariadb-poc/domain_id_0-mariadb-repl-bin.000005",
+    "mariadb-poc/domain_id_0-mariadb-repl-bin.000009",
+    "mariadb-poc/domain_id_0-mariadb-repl-bin.000010",
+    "mysql-binlog-connector-java/mysql-bin.aurora-padding",
+    "mysql-binlog-connector-java/mysql-bin.checksum-crc32",
+    "mysql-binlog-connector-java/mysql-bin.checksum-none",
+    "mysql-binlog-connector-java/mysql-bin.compressed",
     "rust_mysql_common/binlog-invisible-columns.000001",
     "rust_mysql_common/binlog_transaction_previous_GTID_no_tag.000001",
-    "rust_mysql_common/binlog_transaction_with_GTID_TAG.000001", "rust_mysql_common/json-opaque.binlog",
-    "rust_mysql_common/json.binlog.000001", "rust_mysql_common/mariadb-bin.000001",
-    "rust_mysql_common/minimal_row_metadata.000001", "rust_mysql_common/mysql-enum-string-set.000001",
-    "rust_mysql_common/mysql_type_bit.000001", "rust_mysql_common/time_issue.000001",
-    "rust_mysql_common/transaction_compression.000001", "rust_mysql_common/vector.binlog",
+    "rust_mysql_common/binlog_transaction_with_GTID_TAG.000001",
+    "rust_mysql_common/json-opaque.binlog",
+    "rust_mysql_common/json.binlog.000001",
+    "rust_mysql_common/mariadb-bin.000001",
+    "rust_mysql_common/minimal_row_metadata.000001",
+    "rust_mysql_common/mysql-enum-string-set.000001",
+    "rust_mysql_common/mysql_type_bit.000001",
+    "rust_mysql_common/time_issue.000001",
+    "rust_mysql_common/transaction_compression.000001",
+    "rust_mysql_common/vector.binlog",
 };
 
 TEST(ByteReaderOverrun, EveryFixtureEventTruncatedAtEveryLengthFailsCleanly) {

@@ -27,22 +27,30 @@ class ColumnSlots {
 };
 
 // One row (before or after image) seen through a slot → row index table.
-// Indices outside the row (an empty old image) read as absent.
+// Indices outside the row (an empty old image) read as absent. With a
+// `fallback` row (an update's old image), a value absent from `row` is read
+// from it: a column the source left out of the new image is unchanged.
 class RowView {
  public:
-  RowView(const std::vector<core::Value>& row, const std::vector<int>& index) : row_(row), index_(index) {}
+  RowView(const std::vector<core::Value>& row, const std::vector<int>& index,
+          const std::vector<core::Value>* fallback = nullptr)
+      : row_(row), index_(index), fallback_(fallback) {}
 
   const core::Value& Get(int slot) const {
     static const core::Value kAbsent;
     const int i = index_[static_cast<size_t>(slot)];
-    if (i < 0 || static_cast<size_t>(i) >= row_.size()) return kAbsent;
-    return row_[static_cast<size_t>(i)];
+    if (i < 0) return kAbsent;
+    const size_t at = static_cast<size_t>(i);
+    if (at < row_.size() && !row_[at].is_absent()) return row_[at];
+    if (fallback_ != nullptr && at < fallback_->size()) return (*fallback_)[at];
+    return kAbsent;
   }
   bool empty() const { return row_.empty(); }
 
  private:
   const std::vector<core::Value>& row_;
   const std::vector<int>& index_;
+  const std::vector<core::Value>* fallback_;
 };
 
 }  // namespace cdc::config

@@ -57,12 +57,21 @@ class EntryRun {
  public:
   EntryRun(const MappingEntry& e, const RowChange& c, const std::vector<int>& index, std::vector<Record>& out,
            uint64_t& nonfinite)
-      : e_(e), c_(c), new_row_(c.after, index), old_row_(c.before, index), out_(out), nonfinite_(nonfinite) {}
+      : e_(e),
+        c_(c),
+        new_row_(c.after, index),
+        old_row_(c.before, index),
+        merged_row_(c.after, index, &c.before),
+        out_(out),
+        nonfinite_(nonfinite) {}
 
   core::Status Run() {
-    const RowView& row = c_.op == Op::kDelete ? old_row_ : new_row_;
-    if (e_.where && !e_.where->Evaluate(c_.op, row, old_row_)) return {};
-    return e_.contact ? Contact(*e_.contact) : Event(*e_.event, row);
+    // Conditions, ids and dates read unchanged columns of an update from the
+    // old image when the new one leaves them out (MINIMAL images, TOAST).
+    const RowView& keys = c_.op == Op::kDelete ? old_row_ : merged_row_;
+    if (e_.where && !e_.where->Evaluate(c_.op, keys, old_row_)) return {};
+    if (e_.contact) return Contact(*e_.contact);
+    return Event(*e_.event, c_.op == Op::kDelete ? old_row_ : new_row_, keys);
   }
 
  private:
@@ -90,7 +99,7 @@ class EntryRun {
       out_.push_back(Make(RecordKind::kContactDelete, std::move(*uid)));
       return {};
     }
-    auto uid = RenderId(spec.user_id, new_row_, "user_id");
+    auto uid = RenderId(spec.user_id, merged_row_, "user_id");
     if (!uid) return Fail(uid.error());
     std::string json;
     json.reserve(256);
@@ -125,13 +134,17 @@ class EntryRun {
     }
     std::string id = e_.pipeline + ":" + e_.table;
     for (size_t k : schema.key) {
-      if (k >= values.size() || values[k].is_absent()) {
+      const Value* v = k < values.size() ? &values[k] : nullptr;
+      if ((v == nullptr || v->is_absent()) && c_.op == Op::kUpdate && k < c_.before.size()) {
+        v = &c_.before[k];  // key left out of the new image: unchanged
+      }
+      if (v == nullptr || v->is_absent()) {
         return Fail(core::Error::BadData("key column '" +
                                          (k < schema.columns.size() ? schema.columns[k] : "?") +
                                          "' was not delivered; cannot build _event_id"));
       }
       id += ':';
-      id += values[k].ToText();
+      id += v->ToText();
     }
     if (c_.op == Op::kUpdate || c_.op == Op::kDelete) {
       id += ':';
@@ -142,18 +155,19 @@ class EntryRun {
     return id;
   }
 
-  core::Status Event(const EventSpec& spec, const RowView& row) {
-    auto uid = RenderId(spec.user_id, row, "user_id");
+  // `row` renders parameters and user data; `keys` the ids and the date.
+  core::Status Event(const EventSpec& spec, const RowView& row, const RowView& keys) {
+    auto uid = RenderId(spec.user_id, keys, "user_id");
     if (!uid) return Fail(uid.error());
-    auto type = RenderId(spec.type, row, "type");
+    auto type = RenderId(spec.type, keys, "type");
     if (!type) return Fail(type.error());
-    auto id = spec.id ? RenderId(*spec.id, row, "id") : DefaultEventId();
+    auto id = spec.id ? RenderId(*spec.id, keys, "id") : DefaultEventId();
     if (!id) return Fail(id.error());
 
     int64_t when = c_.commit_time_us;
     if (spec.date) {
       Value scratch;
-      auto v = spec.date->Evaluate(row, scratch);
+      auto v = spec.date->Evaluate(keys, scratch);
       if (!v) return Fail(v.error());
       if ((*v)->is_absent() || (*v)->is_null()) {
         // A snapshot row without its real date would look fresh and fire
@@ -203,6 +217,7 @@ class EntryRun {
   const RowChange& c_;
   RowView new_row_;
   RowView old_row_;
+  RowView merged_row_;
   std::vector<Record>& out_;
   uint64_t& nonfinite_;
 };

@@ -103,6 +103,21 @@ TEST(ContactMapping, UpdateWithSameOrUnknownOldUserIdIsOneUpsert) {
   EXPECT_EQ(unknown.records[0].kind, RecordKind::kContactUpsert);
 }
 
+TEST(ContactMapping, MinimalUpdateImageTakesTheUnchangedUserIdFromTheOldRow) {
+  auto c = CompileYaml(kCustomers);
+  ASSERT_TRUE(c->mapping);
+  // MySQL binlog_row_image=MINIMAL: the old image holds the key, the new one
+  // only the changed columns.
+  std::vector<Value> before(6), after(6);
+  before[0] = Value::Int(42);
+  after[4] = Value::String("pro");
+  auto out = ApplyTo(**c->mapping, Change(Op::kUpdate, CustomersTable(), after, before));
+  ASSERT_TRUE(out.failures.empty()) << out.failures[0].error.message;
+  ASSERT_EQ(out.records.size(), 1u);
+  EXPECT_EQ(out.records[0].kind, RecordKind::kContactUpsert);
+  EXPECT_EQ(out.records[0].json, "{\"_user_id\":\"42\",\"plan\":\"pro\"}");
+}
+
 TEST(ContactMapping, DeleteUsesTheOldRowsUserId) {
   auto c = CompileYaml(kCustomers);
   ASSERT_TRUE(c->mapping);

@@ -78,6 +78,25 @@ TEST(EventMapping, UpdateAndDeleteIdsAddOperationAndPosition) {
   EXPECT_EQ(again.records[0].event_id, upd.records[0].event_id);
 }
 
+TEST(EventMapping, MinimalUpdateImageReadsKeyAndIdsFromTheOldRow) {
+  auto c = CompileYaml(std::string(kPurchase) + "    ops: [update]\n");
+  ASSERT_TRUE(c->mapping);
+  std::vector<Value> before(6), after(6);
+  before[0] = Value::Int(7);
+  before[1] = Value::Int(5);
+  before[4] = Value::TimestampTz("2024-03-05T10:20:30Z");
+  after[2] = Value::Decimal("10.00");
+  auto out = ApplyTo(**c->mapping, Change(Op::kUpdate, OrdersTable(), after, before));
+  ASSERT_TRUE(out.failures.empty()) << out.failures[0].error.message;
+  ASSERT_EQ(out.records.size(), 1u);
+  EXPECT_EQ(out.records[0].user_id, "5");
+  EXPECT_EQ(out.records[0].event_id, "shop:public.orders:7:update:0/16B3748");
+  // Parameters are not filled from the old row: absent ones are omitted.
+  EXPECT_NE(out.records[0].json.find("\"_event_parameters\":{\"amount\":10.00}"), std::string::npos)
+      << out.records[0].json;
+  EXPECT_NE(out.records[0].json.find("\"_event_date\":\"2024-03-05T10:20:30.000Z\""), std::string::npos);
+}
+
 TEST(EventMapping, MysqlPositionsAppearInUpdateIds) {
   auto c = CompileYaml(std::string(kPurchase) + "    ops: [update]\n");
   ASSERT_TRUE(c->mapping);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -334,6 +335,82 @@ TEST_F(EmulatorHttpTest, DryRunValidatesAndAnswersButStoresNothing) {
   EXPECT_EQ(Inspect("contacts")["count"], 0);
   EXPECT_EQ(Inspect("stats")["items"]["contacts_rejected"], 0);
   EXPECT_EQ(Inspect("stats")["requests"]["by_endpoint"]["contacts"], 1);
+}
+
+TEST_F(EmulatorHttpTest, EventsReportWindowDuplicatesAndUserDataOverHttp) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  const auto now = std::chrono::system_clock::now();
+  auto iso = [](std::chrono::system_clock::time_point t) {
+    std::time_t secs = std::chrono::system_clock::to_time_t(t);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", std::gmtime(&secs));
+    return std::string(buf);
+  };
+  json batch =
+      json::array({{{"_user_id", "n1"},
+                    {"_event_id", "now"},
+                    {"_event_type", "viewed_product"},
+                    {"_event_date", iso(now)},
+                    {"_user_data", {{"_first_name", "Nia"}}}},
+                   {{"_user_id", "n1"},
+                    {"_event_id", "old"},
+                    {"_event_type", "viewed_product"},
+                    {"_event_date", iso(now - std::chrono::hours(2))}},
+                   {{"_user_id", "n1"}, {"_event_id", "now"}, {"_event_type", "appointment"}},
+                   {{"_user_id", "n2"},
+                    {"_event_id", "bad-user-data"},
+                    {"_event_type", "viewed_product"},
+                    {"_user_data", {{"_email", "nope"}}}}});
+  HttpResult r = client_->Post(kBase + "/stream/events", batch.dump());
+  ASSERT_EQ(r.status, 202);
+  json items = json::parse(r.body)["entity"]["items"];
+  ASSERT_EQ(items.size(), 4u);
+  EXPECT_EQ(items[0]["status"], "success");
+  EXPECT_EQ(items[1]["status"], "success");
+  EXPECT_EQ(items[2]["status"], "success");  // a duplicate id still answers success
+  EXPECT_EQ(items[3]["status"], "error");
+  EXPECT_EQ(items[3]["errors"], (json{{"_user_data._email", {"Invalid format"}}}));
+  EXPECT_EQ(items[3]["_event_id"], "bad-user-data");
+  json stats = Inspect("stats")["items"];
+  EXPECT_EQ(stats["events_accepted"], 2);
+  EXPECT_EQ(stats["events_in_window"], 1);
+  EXPECT_EQ(stats["events_outside_window"], 1);
+  EXPECT_EQ(stats["events_duplicate"], 1);
+  EXPECT_EQ(stats["events_conflicting"], 1);
+  EXPECT_EQ(stats["events_rejected"], 1);
+  EXPECT_EQ(inspect_->Get("/_emulator/contacts/n2").status, 404);
+  json events = Inspect("events?user_id=n1")["events"];
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0]["_event_type"], "viewed_product");  // the first content is kept
+  EXPECT_EQ(events[0]["in_window"], true);
+  EXPECT_EQ(events[1]["in_window"], false);
+  json contact = json::parse(inspect_->Get("/_emulator/contacts/n1").body);
+  EXPECT_EQ(contact, (json{{"_user_id", "n1"}, {"_first_name", "Nia"}}));
+}
+
+TEST_F(EmulatorHttpTest, ConcurrentConnectionsLoseNoItems) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  constexpr int kThreads = 4;
+  constexpr int kRequests = 100;
+  std::vector<std::thread> threads;
+  std::vector<int> accepted(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      HttpClient client(emulator_->BaseUrl());
+      for (int i = 0; i < kRequests; ++i) {
+        const std::string prefix = "t" + std::to_string(t) + "-" + std::to_string(i) + "-";
+        if (client.Post(kBase + "/stream/contacts", Batch(10, prefix)).status == 202) {
+          ++accepted[t];
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(accepted[t], kRequests);
+  EXPECT_EQ(Inspect("contacts")["count"], kThreads * kRequests * 10);
+  json stats = Inspect("stats");
+  EXPECT_EQ(stats["requests"]["total"], kThreads * kRequests);
+  EXPECT_EQ(Inspect("oplog")["count"], kThreads * kRequests * 10);
 }
 
 // The requirement is 600 batches/s on loopback. Wall-clock rate on a loaded shared

@@ -3,6 +3,8 @@
 // confirm + restart, and a server restart mid-stream.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -402,6 +404,35 @@ TEST_F(MysqlSourceTest, AStoredGtidPositionWithoutAFileResumesByGtid) {
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(Col(changes[0], "id"), Value::Int(2));
   EXPECT_NE(changes[0].position.change >> 32, 0u);  // the file number came from the server
+}
+
+// Not a benchmark harness (tests/bench is), but a guard against a slow path:
+// 100k rows through the snapshot and through the binlog, with the rates printed.
+TEST_F(MysqlSourceTest, HundredThousandRowsPassBothPathsCompletely) {
+  constexpr size_t kRows = 100000;
+  FreshDatabase("src_volume");
+  Sql("CREATE TABLE src_volume.t (id INT PRIMARY KEY, email VARCHAR(64), amount DECIMAL(10,2), at DATETIME)");
+  Sql("INSERT INTO src_volume.t SELECT seq, CONCAT('user', seq, '@example.com'), seq / 100, "
+      "'2024-01-01 00:00:00' + INTERVAL seq SECOND FROM seq_1_to_100000");
+  SourceRunner runner(Options("volume", 6011, {"src_volume.t"}), StatePath("volume"), 16);
+  ASSERT_TRUE(runner.Prepare());
+  auto t0 = std::chrono::steady_clock::now();
+  runner.Start();
+  ASSERT_TRUE(runner.CollectRows(kRows, std::chrono::seconds(120)));
+  auto t1 = std::chrono::steady_clock::now();
+  Sql("UPDATE src_volume.t SET amount = amount + 1");
+  ASSERT_TRUE(runner.CollectRows(2 * kRows, std::chrono::seconds(120)));
+  auto t2 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(runner.Stop());
+  auto changes = runner.Changes();
+  ASSERT_EQ(changes.size(), 2 * kRows);
+  EXPECT_EQ(changes[kRows - 1].op, core::Op::kSnapshot);
+  EXPECT_EQ(Col(changes[kRows - 1], "amount"), Value::Decimal("1000.00"));
+  EXPECT_EQ(changes.back().op, core::Op::kUpdate);
+  EXPECT_EQ(Col(changes.back(), "amount"), Value::Decimal("1001.00"));
+  auto secs = [](auto d) { return std::chrono::duration<double>(d).count(); };
+  std::printf("snapshot: %.0f rows/s; binlog (UPDATE, before+after images): %.0f rows/s\n",
+              kRows / secs(t1 - t0), kRows / secs(t2 - t1));
 }
 
 }  // namespace

@@ -96,6 +96,44 @@ TEST_F(PostgresChecksIntegration, LoginThatCannotCreateThePublicationGetsTheSqlT
       << st.error().message;
 }
 
+TEST_F(PostgresChecksIntegration, LostSlotIsAFatalErrorThatSaysWhatToDo) {
+  Sql(dsn_, "CREATE TABLE a (id int PRIMARY KEY); CREATE TABLE filler (pad text);");
+  Sql(dsn_, "SELECT pg_create_logical_replication_slot('slot_" + db_ + "', 'pgoutput')");
+  // Cluster-wide setting: restored whatever happens below.
+  Sql(dsn_, "ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'");
+  Sql(dsn_, "SELECT pg_reload_conf()");
+  struct Restore {
+    std::string dsn;
+    ~Restore() {
+      try {
+        Sql(dsn, "ALTER SYSTEM RESET max_slot_wal_keep_size");
+        Sql(dsn, "SELECT pg_reload_conf()");
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "cannot restore max_slot_wal_keep_size: " << e.what();
+      }
+    }
+  } restore{dsn_};
+  std::string status_sql = "SELECT wal_status FROM pg_replication_slots WHERE slot_name = 'slot_" + db_ + "'";
+  ASSERT_TRUE(Eventually(
+      [&] {
+        Sql(dsn_, "INSERT INTO filler SELECT repeat('x', 1000) FROM generate_series(1, 3000)");
+        Sql(dsn_, "SELECT pg_switch_wal()");
+        Sql(dsn_, "CHECKPOINT");
+        return Query(dsn_, status_sql) == "lost";
+      },
+      std::chrono::seconds(60)))
+      << "wal_status " << Query(dsn_, status_sql);
+
+  auto& runner = NewRunner(Options({Needs("public.a", {"id"})}));
+  auto st = runner.Prepare();
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().kind, core::ErrorKind::kFatal);
+  EXPECT_NE(st.error().message.find("is lost"), std::string::npos) << st.error().message;
+  EXPECT_NE(st.error().message.find("pg_drop_replication_slot('slot_" + db_ + "')"), std::string::npos)
+      << st.error().message;
+  EXPECT_EQ(Query(dsn_, status_sql), "lost") << "the slot is never dropped by the source";
+}
+
 TEST_F(PostgresChecksIntegration, ConnectionErrorsNeverShowThePassword) {
   auto options = Options({Needs("public.a", {"id"})});
   options.dsn = "host=127.0.0.1 port=1 user=nobody password=s3cr3t-pw dbname=x connect_timeout=2";

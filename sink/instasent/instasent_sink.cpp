@@ -277,6 +277,11 @@ void InstasentSink::Dispatch(size_t lane) {
       batch.sync = HasDependent(batch, state.held[i].records);
     }
   }
+  // DELETE .../contacts/ with no id would address another route.
+  if (batch.endpoint == Endpoint::kDelete && batch.records.front().user_id.empty()) {
+    Complete(lane, {ItemOutcome{false, "contact delete without a _user_id"}});
+    return;
+  }
   HttpRequest request;
   if (batch.endpoint == Endpoint::kDelete) {
     request = {"DELETE", urls_.Delete(batch.records.front().user_id), {}};

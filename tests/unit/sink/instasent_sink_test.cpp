@@ -131,10 +131,16 @@ TEST(InstasentSinkTest, RejectedItemsAreDeadLetteredWithTheApiErrors) {
   // Every item of the next batch fails: 422.
   ASSERT_TRUE(h.sink->Submit(Event("u1", "ev-bad", 4, "no_such_type")));
   ASSERT_TRUE(h.sink->Drain(seconds(20)));
+  // A delete without a user id is never sent.
+  ASSERT_TRUE(h.sink->Submit(Delete("", 5)));
+  ASSERT_TRUE(h.sink->Drain(seconds(20)));
 
-  EXPECT_EQ(h.acks.distinct(), 4u);
+  EXPECT_EQ(h.acks.distinct(), 5u);
   const auto letters = h.dead.letters();
-  ASSERT_EQ(letters.size(), 2u);
+  ASSERT_EQ(letters.size(), 3u);
+  EXPECT_EQ(letters[2].kind, "contact_delete");
+  EXPECT_EQ(letters[2].reason, "contact delete without a _user_id");
+  EXPECT_EQ(letters[2].payload, R"({"_user_id":""})");
   EXPECT_EQ(letters[0].user_id, "u2");
   EXPECT_EQ(letters[0].kind, "contact_upsert");
   EXPECT_EQ(letters[0].destination, "api");
@@ -148,7 +154,7 @@ TEST(InstasentSinkTest, RejectedItemsAreDeadLetteredWithTheApiErrors) {
   EXPECT_EQ(StatusCount(stats, "202"), 1);
   EXPECT_EQ(StatusCount(stats, "422"), 1);
   EXPECT_EQ(emulator.Inspect("/_emulator/contacts")["count"], 2);
-  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "dead_lettered"}}), 2);
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "dead_lettered"}}), 3);
 }
 
 TEST(InstasentSinkTest, ClientResponseShapeIsUnderstood) {

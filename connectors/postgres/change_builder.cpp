@@ -40,14 +40,11 @@ core::Status ChangeBuilder::ConvertTuple(const RelationInfo& relation, const Tup
   }
   out.clear();
   out.reserve(tuple.size());
-  size_t next_key = 0;  // schema.key is sorted: walk it alongside the columns
   for (size_t i = 0; i < tuple.size(); ++i) {
-    bool is_key = next_key < schema.key.size() && schema.key[next_key] == i;
-    if (is_key) ++next_key;
     const TupleColumn& column = tuple[i];
-    // A key-only old tuple carries NULL in every non-key column: those values
-    // are unknown, not NULL.
-    if (role == TupleRole::kKeyOnly && !is_key) {
+    // A key-only old tuple carries NULL in every column outside the replica
+    // identity: those values are unknown, not NULL.
+    if (role == TupleRole::kKeyOnly && !relation.identity[i]) {
       out.emplace_back();
       continue;
     }

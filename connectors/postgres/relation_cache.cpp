@@ -26,11 +26,22 @@ const RelationInfo& RelationCache::Apply(const RelationMessage& message,
     const RelationColumn& c = message.columns[i];
     schema->columns.emplace_back(c.name);
     schema->types.push_back(TypeName(c.type_oid, types));
-    // With REPLICA IDENTITY FULL every column is flagged: the key is then the
-    // whole row, which is what the server will send as the old tuple.
+    // With REPLICA IDENTITY FULL every column is flagged.
     if (c.is_key()) schema->key.push_back(i);
+    info.identity.push_back(c.is_key());
     info.type_oids.push_back(c.type_oid);
     info.type_modifiers.push_back(c.type_modifier);
+  }
+  if (auto pk = primary_keys_.find(message.oid); pk != primary_keys_.end()) {
+    std::vector<size_t> key;
+    for (const std::string& column : pk->second) {
+      int i = schema->ColumnIndex(column);
+      if (i < 0) break;
+      key.push_back(static_cast<size_t>(i));
+    }
+    // A primary key column the publication does not send (column lists)
+    // cannot identify rows: keep the replica identity.
+    if (!key.empty() && key.size() == pk->second.size()) schema->key = std::move(key);
   }
   info.schema = std::move(schema);
   auto& slot = relations_[message.oid];

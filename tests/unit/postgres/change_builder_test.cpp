@@ -142,6 +142,27 @@ TEST_F(ChangeBuilderTest, UnchangedToastIsAbsentNotNull) {
   EXPECT_TRUE(c->after[1].is_absent());
 }
 
+TEST_F(ChangeBuilderTest, KeyOnlyOldTupleFollowsTheReplicaIdentityNotThePrimaryKey) {
+  // REPLICA IDENTITY USING INDEX on (email) while the primary key is id.
+  relations_.SetPrimaryKey(600, {"id"});
+  RelationMessage r;
+  r.oid = 600;
+  r.namespace_name = "public";
+  r.name = "users";
+  r.replica_identity = 'i';
+  r.columns = {{0, "id", 23, -1}, {1, "email", 25, -1}, {0, "name", 25, -1}};
+  relations_.Apply(r, types_);
+  DeleteMessage d;
+  d.relation_oid = 600;
+  d.old_kind = OldTupleKind::kKey;
+  d.old_tuple = {
+      {TupleDataKind::kNull, {}}, {TupleDataKind::kText, "a@b.c"}, {TupleDataKind::kNull, {}}};
+  auto c = builder_.Build(d, context_);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->table->key, (std::vector<size_t>{0}));
+  EXPECT_EQ(c->before, (V{Value(), Value::String("a@b.c"), Value()}));
+}
+
 TEST_F(ChangeBuilderTest, SchemaChangeMidStreamGivesNewChangesTheNewSchema) {
   Feed("captured-pg15-chinook/v1/01-relation.bin");
   auto before_alter = BuildOk<UpdateMessage>("captured-pg15-chinook/v1/05-update.bin");

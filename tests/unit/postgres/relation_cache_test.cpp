@@ -80,6 +80,21 @@ TEST_F(RelationCacheTest, ClearForgetsRelationsButVersionsKeepIncreasing) {
   EXPECT_GT(after, before);
 }
 
+TEST_F(RelationCacheTest, PrimaryKeyFromTheCatalogReplacesFullIdentityKey) {
+  cache_.SetPrimaryKey(16395, {"customer_id"});
+  const RelationInfo& info = cache_.Apply(Load("captured-pg15-chinook/v1/21-relation.bin"), types_);
+  EXPECT_EQ(info.replica_identity, 'f');
+  EXPECT_EQ(info.schema->key, (std::vector<size_t>{0}));
+  // The old tuple still carries every column.
+  EXPECT_EQ(info.identity, std::vector<bool>(13, true));
+}
+
+TEST_F(RelationCacheTest, PrimaryKeyWithAColumnNotSentKeepsTheReplicaIdentity) {
+  cache_.SetPrimaryKey(16395, {"customer_id", "not_published"});
+  const RelationInfo& info = cache_.Apply(Load("captured-pg15-chinook/v1/21-relation.bin"), types_);
+  EXPECT_EQ(info.schema->key.size(), 13u);
+}
+
 TEST_F(RelationCacheTest, UnknownOidIsNotFound) { EXPECT_EQ(cache_.Find(12345), nullptr); }
 
 TEST_F(RelationCacheTest, UserTypeNamesComeFromTypeMessages) {

@@ -41,6 +41,7 @@ inline constexpr const char* kPut =
     "INSERT INTO kv(pipeline, key, value, updated_at_ms) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT(pipeline, key) DO UPDATE SET value = excluded.value, "
     "updated_at_ms = excluded.updated_at_ms";
+inline constexpr const char* kValues = "SELECT key, value FROM kv WHERE pipeline = ?1 ORDER BY key";
 inline constexpr const char* kErase = "DELETE FROM kv WHERE pipeline = ?1 AND key = ?2";
 inline constexpr const char* kPutDeadLetter =
     "INSERT INTO dead_letters(pipeline, destination, kind, user_id, tbl, payload, reason, "

@@ -136,6 +136,17 @@ Status StateStore::PutAll(const std::map<std::string, std::string>& values) {
   return Exec("COMMIT");
 }
 
+Result<std::map<std::string, std::string>> StateStore::Values() {
+  std::lock_guard lock(mu_);
+  Statement st(db_, state_sql::kValues);
+  st.Bind(1, pipeline_);
+  std::map<std::string, std::string> out;
+  int rc;
+  while ((rc = st.Step()) == SQLITE_ROW) out[st.Text(0)] = st.Text(1);
+  if (rc != SQLITE_DONE) return Fail(st.Failure("read values"));
+  return out;
+}
+
 Status StateStore::Erase(const std::string& key) {
   std::lock_guard lock(mu_);
   Statement st(db_, state_sql::kErase);

@@ -31,6 +31,8 @@ class StateStore : public DeadLetterStore {
   Result<std::optional<std::string>> Get(const std::string& key);
   Status Put(const std::string& key, const std::string& value);
   Status Erase(const std::string& key);
+  // Every keyed value of this pipeline (for `status`).
+  Result<std::map<std::string, std::string>> Values();
   // Several keys in one transaction.
   Status PutAll(const std::map<std::string, std::string>& values);
 

@@ -7,18 +7,24 @@ namespace cdc::sink {
 
 Endpoint EndpointOf(core::RecordKind kind) {
   switch (kind) {
-    case core::RecordKind::kContactUpsert: return Endpoint::kContacts;
-    case core::RecordKind::kContactDelete: return Endpoint::kDelete;
-    case core::RecordKind::kEvent: return Endpoint::kEvents;
+    case core::RecordKind::kContactUpsert:
+      return Endpoint::kContacts;
+    case core::RecordKind::kContactDelete:
+      return Endpoint::kDelete;
+    case core::RecordKind::kEvent:
+      return Endpoint::kEvents;
   }
   return Endpoint::kContacts;
 }
 
 const char* EndpointName(Endpoint endpoint) {
   switch (endpoint) {
-    case Endpoint::kContacts: return "contacts";
-    case Endpoint::kEvents: return "events";
-    case Endpoint::kDelete: return "delete";
+    case Endpoint::kContacts:
+      return "contacts";
+    case Endpoint::kEvents:
+      return "events";
+    case Endpoint::kDelete:
+      return "delete";
   }
   return "?";
 }

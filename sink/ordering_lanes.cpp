@@ -9,8 +9,7 @@ namespace cdc::sink {
 namespace {
 
 bool IsDependent(const core::Record& record) {
-  return record.kind == core::RecordKind::kEvent ||
-         record.kind == core::RecordKind::kContactDelete;
+  return record.kind == core::RecordKind::kEvent || record.kind == core::RecordKind::kContactDelete;
 }
 
 std::unordered_set<std::string_view> UsersOf(const Batch& batch) {
@@ -38,8 +37,7 @@ OrderingLanes::Pushed OrderingLanes::Push(core::Record record, Clock::time_point
   auto& queue = lanes_[lane];
   const Endpoint endpoint = EndpointOf(record.kind);
   const bool wake = queue.empty() || endpoint == Endpoint::kDelete ||
-                    EndpointOf(queue.back().record.kind) != endpoint ||
-                    (queue.size() + 1) % batch_size_ == 0;
+                    EndpointOf(queue.back().record.kind) != endpoint || (queue.size() + 1) % batch_size_ == 0;
   queue.push_back({std::move(record), now});
   return {lane, wake};
 }
@@ -60,8 +58,7 @@ size_t OrderingLanes::FrontRunLength(size_t lane) const {
 
 bool OrderingLanes::FrontRunClosed(size_t lane) const {
   const size_t n = FrontRunLength(lane);
-  return n > 0 && (n == batch_size_ || n < lanes_[lane].size() ||
-                   FrontEndpoint(lane) == Endpoint::kDelete);
+  return n > 0 && (n == batch_size_ || n < lanes_[lane].size() || FrontEndpoint(lane) == Endpoint::kDelete);
 }
 
 Batch OrderingLanes::TakeRun(size_t lane) {
@@ -80,16 +77,14 @@ Batch OrderingLanes::TakeRun(size_t lane) {
 
 bool OrderingLanes::HoldsDependentOf(size_t lane, const Batch& batch) const {
   const auto users = UsersOf(batch);
-  return std::any_of(lanes_[lane].begin(), lanes_[lane].end(), [&](const Queued& q) {
-    return IsDependent(q.record) && users.count(q.record.user_id);
-  });
+  return std::any_of(lanes_[lane].begin(), lanes_[lane].end(),
+                     [&](const Queued& q) { return IsDependent(q.record) && users.count(q.record.user_id); });
 }
 
 bool HasDependent(const Batch& batch, const std::vector<core::Record>& later) {
   const auto users = UsersOf(batch);
-  return std::any_of(later.begin(), later.end(), [&](const core::Record& r) {
-    return IsDependent(r) && users.count(r.user_id);
-  });
+  return std::any_of(later.begin(), later.end(),
+                     [&](const core::Record& r) { return IsDependent(r) && users.count(r.user_id); });
 }
 
 }  // namespace cdc::sink

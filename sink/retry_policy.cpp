@@ -29,7 +29,9 @@ std::optional<int64_t> ParseInteger(std::string_view text) {
 
 RetryPolicy::RetryPolicy(Options options, std::function<Clock::time_point()> now,
                          std::function<double()> random, std::function<int64_t()> now_epoch_s)
-    : options_(options), now_(std::move(now)), random_(std::move(random)),
+    : options_(options),
+      now_(std::move(now)),
+      random_(std::move(random)),
       now_epoch_s_(std::move(now_epoch_s)) {
   if (!now_) now_ = [] { return Clock::now(); };
   if (!random_) {
@@ -78,9 +80,9 @@ std::optional<int64_t> RetryPolicy::RetryAfterSeconds(std::string_view value) co
   return std::max<int64_t>(0, static_cast<int64_t>(when) - now_epoch_s_());
 }
 
-RetryPolicy::Clock::time_point RetryPolicy::RateLimitedUntil(
-    std::optional<std::string_view> rate_limit_reset, std::optional<std::string_view> retry_after,
-    int attempt) {
+RetryPolicy::Clock::time_point RetryPolicy::RateLimitedUntil(std::optional<std::string_view> rate_limit_reset,
+                                                             std::optional<std::string_view> retry_after,
+                                                             int attempt) {
   std::optional<int64_t> seconds;
   if (retry_after) seconds = RetryAfterSeconds(*retry_after);
   if (!seconds && rate_limit_reset) seconds = ResetDelaySeconds(*rate_limit_reset);

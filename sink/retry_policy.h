@@ -18,16 +18,15 @@ class RetryPolicy {
   using Duration = std::chrono::milliseconds;
 
   struct Options {
-    Duration base{200};     // ceiling of the first retry's delay
-    Duration max{30000};    // ceiling of any retry's delay
+    Duration base{200};                    // ceiling of the first retry's delay
+    Duration max{30000};                   // ceiling of any retry's delay
     Duration max_rate_limit_wait{300000};  // a 429 never pauses longer than this
   };
 
   // `random` returns a uniform fraction in [0, 1); `now_epoch_s` the wall clock
   // in Unix seconds (for X-RateLimit-Reset). Empty functions use the real ones.
   RetryPolicy(Options options, std::function<Clock::time_point()> now = {},
-              std::function<double()> random = {},
-              std::function<int64_t()> now_epoch_s = {});
+              std::function<double()> random = {}, std::function<int64_t()> now_epoch_s = {});
 
   // Ceiling of the delay before retry number `attempt` (1-based): base·2^(attempt-1),
   // capped at max.

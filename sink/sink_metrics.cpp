@@ -3,8 +3,8 @@
 namespace cdc::sink {
 
 SinkMetrics::SinkMetrics(core::Metrics& metrics, const std::string& sink) {
-  const core::RecordKind kinds[] = {core::RecordKind::kContactUpsert,
-                                    core::RecordKind::kContactDelete, core::RecordKind::kEvent};
+  const core::RecordKind kinds[] = {core::RecordKind::kContactUpsert, core::RecordKind::kContactDelete,
+                                    core::RecordKind::kEvent};
   const char* outcomes[] = {"accepted", "dead_lettered"};
   for (auto kind : kinds) {
     for (int o = 0; o < 2; ++o) {
@@ -15,20 +15,19 @@ SinkMetrics::SinkMetrics(core::Metrics& metrics, const std::string& sink) {
   }
   const char* classes[] = {"2xx", "3xx", "4xx", "5xx", "error"};
   for (int c = 0; c < 5; ++c) {
-    requests_[c] = &metrics.Counter("instasent_cdc_sink_requests_total",
-                                    "HTTP requests answered, by status class",
-                                    {{"sink", sink}, {"status_class", classes[c]}});
+    requests_[c] =
+        &metrics.Counter("instasent_cdc_sink_requests_total", "HTTP requests answered, by status class",
+                         {{"sink", sink}, {"status_class", classes[c]}});
   }
-  retries_ = &metrics.Counter("instasent_cdc_sink_retries_total",
-                              "Requests sent again after a 5xx, timeout or lost connection",
-                              {{"sink", sink}});
-  rate_limited_ = &metrics.Counter("instasent_cdc_sink_rate_limited_total",
-                                   "Requests answered 429", {{"sink", sink}});
-  in_flight_ = &metrics.Gauge("instasent_cdc_sink_in_flight_requests", "Requests on the wire",
-                              {{"sink", sink}});
+  retries_ =
+      &metrics.Counter("instasent_cdc_sink_retries_total",
+                       "Requests sent again after a 5xx, timeout or lost connection", {{"sink", sink}});
+  rate_limited_ =
+      &metrics.Counter("instasent_cdc_sink_rate_limited_total", "Requests answered 429", {{"sink", sink}});
+  in_flight_ =
+      &metrics.Gauge("instasent_cdc_sink_in_flight_requests", "Requests on the wire", {{"sink", sink}});
   buffered_ = &metrics.Gauge("instasent_cdc_sink_buffered_records",
-                             "Records submitted and not yet acknowledged or dead-lettered",
-                             {{"sink", sink}});
+                             "Records submitted and not yet acknowledged or dead-lettered", {{"sink", sink}});
 }
 
 core::Series& SinkMetrics::Requests(long status) {

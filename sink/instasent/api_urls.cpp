@@ -15,8 +15,8 @@ std::string UrlEncode(std::string_view text) {
 
 ApiUrls::ApiUrls(std::string_view base, std::string_view project, std::string_view datasource) {
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);
-  stream_ = std::string(base) + "/v1/project/" + UrlEncode(project) + "/datasource/" +
-            UrlEncode(datasource) + "/stream";
+  stream_ = std::string(base) + "/v1/project/" + UrlEncode(project) + "/datasource/" + UrlEncode(datasource) +
+            "/stream";
 }
 
 std::string ApiUrls::Probe() const { return stream_; }

@@ -17,9 +17,9 @@ class ApiUrls {
   // `base` is the API root, e.g. "https://api.instasent.com" (a trailing '/' is ignored).
   ApiUrls(std::string_view base, std::string_view project, std::string_view datasource);
 
-  std::string Probe() const;                           // GET  .../stream
+  std::string Probe() const;                              // GET  .../stream
   std::string Batch(Endpoint endpoint, bool sync) const;  // POST .../stream/{contacts,events}[?_sync]
-  std::string Delete(std::string_view user_id) const;  // DELETE .../stream/contacts/{userId}
+  std::string Delete(std::string_view user_id) const;     // DELETE .../stream/contacts/{userId}
 
  private:
   std::string stream_;  // ".../v1/project/P/datasource/D/stream"

@@ -83,8 +83,7 @@ CURL* HttpClient::NewHandle(Transfer& transfer) {
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error);
   if (request.method == "POST") {
     curl_easy_setopt(easy, CURLOPT_POST, 1L);
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
-                     static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
   } else if (request.method != "GET") {
     curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
@@ -95,8 +94,8 @@ CURL* HttpClient::NewHandle(Transfer& transfer) {
 HttpResponse HttpClient::Finish(Transfer& transfer, int code) {
   HttpResponse response;
   if (code != CURLE_OK) {
-    response.transport_error = transfer.error[0] ? transfer.error
-                                                 : curl_easy_strerror(static_cast<CURLcode>(code));
+    response.transport_error =
+        transfer.error[0] ? transfer.error : curl_easy_strerror(static_cast<CURLcode>(code));
     return response;
   }
   curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &response.status);

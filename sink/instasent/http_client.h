@@ -22,7 +22,7 @@ namespace cdc::sink {
 struct HttpRequest {
   std::string method;  // "GET", "POST", "DELETE"
   std::string url;
-  std::string body;    // POST only (JSON)
+  std::string body;  // POST only (JSON)
 };
 
 struct HttpResponse {
@@ -31,7 +31,7 @@ struct HttpResponse {
   std::string body;
   std::optional<std::string> rate_limit_remaining;  // X-RateLimit-Remaining
   std::optional<std::string> rate_limit_reset;      // X-RateLimit-Reset
-  std::optional<std::string> retry_after;       // Retry-After
+  std::optional<std::string> retry_after;           // Retry-After
 };
 
 class HttpClient {

@@ -1,5 +1,7 @@
 #include "sink/instasent/instasent_sink.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <atomic>
 #include <charconv>
@@ -9,8 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include <spdlog/spdlog.h>
-
+#include "core/log/log.h"
 #include "core/model/json_writer.h"
 #include "sink/batch.h"
 #include "sink/instasent/api_urls.h"
@@ -18,7 +19,6 @@
 #include "sink/instasent/response_parser.h"
 #include "sink/instasent/status_action.h"
 #include "sink/ordering_lanes.h"
-#include "core/log/log.h"
 #include "sink/sink_metrics.h"
 
 namespace cdc::sink {
@@ -110,14 +110,14 @@ class InstasentSink final : public core::Sink {
   RetryPolicy policy_;  // HTTP thread only (Start uses it before the thread runs)
 
   mutable std::mutex mu_;
-  std::condition_variable changed_;  // space freed, records done, failure, stop
-  OrderingLanes lanes_;              // guarded by mu_
+  std::condition_variable changed_;     // space freed, records done, failure, stop
+  OrderingLanes lanes_;                 // guarded by mu_
   std::optional<core::Error> failure_;  // guarded by mu_
   Clock::time_point flush_before_{};    // guarded by mu_: records queued before it go at once
   std::atomic<size_t> pending_{0};
   std::atomic<bool> stopping_{false};
 
-  std::vector<LaneState> lane_state_;  // HTTP thread only
+  std::vector<LaneState> lane_state_;                 // HTTP thread only
   Clock::time_point paused_until_[kEndpointCount]{};  // HTTP thread only: 429 pauses
   const size_t max_buffered_;
   std::unique_ptr<HttpClient> http_;
@@ -127,8 +127,8 @@ class InstasentSink final : public core::Sink {
 
 core::Status InstasentSink::Start() {
   if (options_.url.empty() || options_.project.empty() || options_.datasource.empty()) {
-    return core::Fail(core::Error::Config("sink " + options_.name +
-                                          ": url, project and datasource are required"));
+    return core::Fail(
+        core::Error::Config("sink " + options_.name + ": url, project and datasource are required"));
   }
   if (options_.batch_size < 1 || options_.batch_size > 100) {
     return core::Fail(core::Error::Config("sink " + options_.name + ": batch_size must be 1..100"));
@@ -141,23 +141,21 @@ core::Status InstasentSink::Start() {
   metrics_.Requests(probe.status).Add();
   if (probe.status != 0 && ClassifyStatus(probe.status, Endpoint::kContacts) == StatusAction::kFatal) {
     core::Error error = core::Error::Config(
-        "sink " + options_.name + ": the Instasent API answered " + std::to_string(probe.status) +
-        " (" + ErrorMessage(probe.body) + ") for project " + options_.project + ", datasource " +
+        "sink " + options_.name + ": the Instasent API answered " + std::to_string(probe.status) + " (" +
+        ErrorMessage(probe.body) + ") for project " + options_.project + ", datasource " +
         options_.datasource + ": check the url, token, project and datasource");
     Fail(error);
     return core::Fail(error);
   }
   if (probe.status == 0) {
     // The API may come back; the send loop retries without limit.
-    log_->warn("sink {}: cannot reach {} yet ({}); records will wait and be retried",
-               options_.name, options_.url, probe.transport_error);
+    log_->warn("sink {}: cannot reach {} yet ({}); records will wait and be retried", options_.name,
+               options_.url, probe.transport_error);
   } else if (probe.status >= 300) {
-    log_->warn("sink {}: probe of {} answered {}; going on", options_.name, options_.url,
-               probe.status);
+    log_->warn("sink {}: probe of {} answered {}; going on", options_.name, options_.url, probe.status);
   } else {
-    log_->info("sink {}: connected to {} (project {}, datasource {}, {} lanes, batch {})",
-               options_.name, options_.url, options_.project, options_.datasource,
-               lanes_.LaneCount(), lanes_.batch_size());
+    log_->info("sink {}: connected to {} (project {}, datasource {}, {} lanes, batch {})", options_.name,
+               options_.url, options_.project, options_.datasource, lanes_.LaneCount(), lanes_.batch_size());
   }
   thread_ = std::thread([this] { Run(); });
   return {};
@@ -167,9 +165,7 @@ core::Status InstasentSink::Submit(core::Record record) {
   bool wake = false;
   {
     std::unique_lock lock(mu_);
-    changed_.wait(lock, [&] {
-      return failure_ || stopping_.load() || pending_.load() < max_buffered_;
-    });
+    changed_.wait(lock, [&] { return failure_ || stopping_.load() || pending_.load() < max_buffered_; });
     if (failure_) return core::Fail(*failure_);
     if (stopping_.load()) return core::Fail(core::Error::Fatal("sink " + options_.name + " stopped"));
     wake = lanes_.Push(std::move(record), Clock::now()).wake;
@@ -250,14 +246,12 @@ Clock::time_point InstasentSink::ScheduleSends(std::vector<size_t>& ready) {
       Batch batch = lanes_.TakeRun(lane);
       if (batch.endpoint == Endpoint::kContacts) {
         batch.sync = options_.contact_sync == ContactSync::kAlways ||
-                     (options_.contact_sync == ContactSync::kAuto &&
-                      lanes_.HoldsDependentOf(lane, batch));
+                     (options_.contact_sync == ContactSync::kAuto && lanes_.HoldsDependentOf(lane, batch));
       }
       state.held.push_back(std::move(batch));
     }
     const Batch& front = state.held.front();
-    const auto not_before = std::max(state.not_before,
-                                     paused_until_[static_cast<int>(front.endpoint)]);
+    const auto not_before = std::max(state.not_before, paused_until_[static_cast<int>(front.endpoint)]);
     if (not_before > now) {
       next = std::min(next, not_before);
       continue;
@@ -271,8 +265,7 @@ void InstasentSink::Dispatch(size_t lane) {
   LaneState& state = lane_state_[lane];
   Batch& batch = state.held.front();
   // A contact batch split after a 400 may now have to wait for what follows.
-  if (batch.endpoint == Endpoint::kContacts && !batch.sync &&
-      options_.contact_sync == ContactSync::kAuto) {
+  if (batch.endpoint == Endpoint::kContacts && !batch.sync && options_.contact_sync == ContactSync::kAuto) {
     for (size_t i = 1; i < state.held.size() && !batch.sync; ++i) {
       batch.sync = HasDependent(batch, state.held[i].records);
     }
@@ -310,17 +303,20 @@ void InstasentSink::OnResponse(size_t lane, const HttpResponse& response) {
     PauseIfWindowSpent(batch.endpoint, response);
   }
   switch (ClassifyStatus(status, batch.endpoint)) {
-    case StatusAction::kAccepted: return OnAccepted(lane, response.body);
-    case StatusAction::kRejectAll: return OnRejectedAll(lane, response);
-    case StatusAction::kSplit: return OnBadRequest(lane, response);
-    case StatusAction::kRateLimited: return OnRateLimited(lane, response);
+    case StatusAction::kAccepted:
+      return OnAccepted(lane, response.body);
+    case StatusAction::kRejectAll:
+      return OnRejectedAll(lane, response);
+    case StatusAction::kSplit:
+      return OnBadRequest(lane, response);
+    case StatusAction::kRateLimited:
+      return OnRateLimited(lane, response);
     case StatusAction::kRetry:
       return RetryLater(lane, std::to_string(status) + " " + ErrorMessage(response.body));
     case StatusAction::kFatal:
-      return Fail(core::Error::Config(
-          "sink " + options_.name + ": the Instasent API answered " + std::to_string(status) +
-          " (" + ErrorMessage(response.body) + ") to " + Describe(batch) +
-          ": check the url, token, project and datasource"));
+      return Fail(core::Error::Config("sink " + options_.name + ": the Instasent API answered " +
+                                      std::to_string(status) + " (" + ErrorMessage(response.body) + ") to " +
+                                      Describe(batch) + ": check the url, token, project and datasource"));
   }
 }
 
@@ -333,8 +329,10 @@ void InstasentSink::OnAccepted(size_t lane, const std::string& body) {
       outcomes = std::move(*parsed);
     } else {
       // The status says accepted; a body we cannot read must not block the lane.
-      log_->warn("sink {}: accepted {} with an unreadable body ({}); counting every item as "
-                 "accepted", options_.name, Describe(batch), parsed.error().message);
+      log_->warn(
+          "sink {}: accepted {} with an unreadable body ({}); counting every item as "
+          "accepted",
+          options_.name, Describe(batch), parsed.error().message);
     }
   }
   Complete(lane, outcomes);
@@ -363,8 +361,8 @@ void InstasentSink::OnBadRequest(size_t lane, const HttpResponse& response) {
     Complete(lane, {ItemOutcome{false, reason}});
     return;
   }
-  log_->debug("sink {}: {} for {}; splitting to isolate the rejected items", options_.name,
-              response.status, Describe(state.held.front()));
+  log_->debug("sink {}: {} for {}; splitting to isolate the rejected items", options_.name, response.status,
+              Describe(state.held.front()));
   auto [first, second] = SplitInHalves(std::move(state.held.front()));
   state.held.pop_front();
   state.held.push_front(std::move(second));
@@ -374,8 +372,8 @@ void InstasentSink::OnBadRequest(size_t lane, const HttpResponse& response) {
 void InstasentSink::OnRateLimited(size_t lane, const HttpResponse& response) {
   LaneState& state = lane_state_[lane];
   metrics_.rate_limited().Add();
-  const auto until = policy_.RateLimitedUntil(response.rate_limit_reset, response.retry_after,
-                                              ++state.rate_limited);
+  const auto until =
+      policy_.RateLimitedUntil(response.rate_limit_reset, response.retry_after, ++state.rate_limited);
   PauseEndpoint(state.held.front().endpoint, until, "rate limited (429)");
 }
 
@@ -412,8 +410,8 @@ void InstasentSink::RetryLater(size_t lane, const std::string& why) {
   state.not_before = policy_.Now() + delay;
   // Powers of two: a long outage logs a few lines, not one per attempt.
   if (PowerOfTwo(batch.attempt)) {
-    log_->warn("sink {}: {} failed ({}); attempt {}, retrying in {} ms", options_.name,
-               Describe(batch), why, batch.attempt, delay.count());
+    log_->warn("sink {}: {} failed ({}); attempt {}, retrying in {} ms", options_.name, Describe(batch), why,
+               batch.attempt, delay.count());
   }
 }
 
@@ -428,8 +426,7 @@ bool InstasentSink::Complete(size_t lane, const std::vector<ItemOutcome>& outcom
     const core::Record& record = batch.records[i];
     const bool ok = i >= outcomes.size() || outcomes[i].ok;
     if (!ok && !PutDeadLetter(record, outcomes[i].errors)) return false;
-    metrics_.Records(record.kind, ok ? RecordOutcome::kAccepted : RecordOutcome::kDeadLettered)
-        .Add();
+    metrics_.Records(record.kind, ok ? RecordOutcome::kAccepted : RecordOutcome::kDeadLettered).Add();
     listener_.OnDone(record.ticket);
   }
   const size_t done = batch.records.size();
@@ -463,19 +460,19 @@ bool InstasentSink::PutDeadLetter(const core::Record& record, const std::string&
   letter.created_at_ms = NowMs();
   auto stored = dead_letters_.PutDeadLetter(letter);
   if (!stored) {
-    Fail(core::Error::Fatal("sink " + options_.name + ": cannot store a dead letter: " +
-                            stored.error().Describe()));
+    Fail(core::Error::Fatal("sink " + options_.name +
+                            ": cannot store a dead letter: " + stored.error().Describe()));
     return false;
   }
-  log_->debug("sink {}: dead-lettered {} for user {}: {}", options_.name, letter.kind,
-              record.user_id, reason);
+  log_->debug("sink {}: dead-lettered {} for user {}: {}", options_.name, letter.kind, record.user_id,
+              reason);
   return true;
 }
 
 std::string InstasentSink::Describe(const Batch& batch) const {
   if (batch.endpoint == Endpoint::kDelete) return "DELETE contact";
-  return "POST " + std::string(EndpointName(batch.endpoint)) + " (" +
-         std::to_string(batch.records.size()) + " items)";
+  return "POST " + std::string(EndpointName(batch.endpoint)) + " (" + std::to_string(batch.records.size()) +
+         " items)";
 }
 
 }  // namespace
@@ -484,14 +481,13 @@ core::Result<ContactSync> ParseContactSync(std::string_view text) {
   if (text == "auto") return ContactSync::kAuto;
   if (text == "always") return ContactSync::kAlways;
   if (text == "never") return ContactSync::kNever;
-  return core::Fail(core::Error::Config("contact_sync must be auto, always or never, not '" +
-                                        std::string(text) + "'"));
+  return core::Fail(
+      core::Error::Config("contact_sync must be auto, always or never, not '" + std::string(text) + "'"));
 }
 
 std::unique_ptr<core::Sink> MakeInstasentSink(const InstasentSinkOptions& options,
                                               core::AckListener& listener,
-                                              core::DeadLetterStore& dead_letters,
-                                              core::Metrics& metrics) {
+                                              core::DeadLetterStore& dead_letters, core::Metrics& metrics) {
   return std::make_unique<InstasentSink>(options, listener, dead_letters, metrics);
 }
 

@@ -18,7 +18,7 @@ namespace cdc::sink {
 // When a contact batch is sent with ?_sync (applied at once instead of queued
 // on Instasent's side, INSTASENT_API.md open question 11).
 enum class ContactSync {
-  kAuto,    // when an event or delete for one of its users waits behind it in the lane
+  kAuto,  // when an event or delete for one of its users waits behind it in the lane
   kAlways,
   kNever,
 };
@@ -33,18 +33,17 @@ struct InstasentSinkOptions {
   std::string datasource;
   std::string token;
   std::string ca_file;
-  int batch_size = 100;          // 1..100
+  int batch_size = 100;  // 1..100
   int linger_ms = 200;
-  int max_in_flight = 4;         // ordering lanes, one request in flight each
-  int timeout_ms = 30000;        // per request
+  int max_in_flight = 4;   // ordering lanes, one request in flight each
+  int timeout_ms = 30000;  // per request
   ContactSync contact_sync = ContactSync::kAuto;
   RetryPolicy::Options retry;
-  size_t max_buffered = 0;       // Submit blocks above it; 0 = lanes × batch_size × 8
+  size_t max_buffered = 0;  // Submit blocks above it; 0 = lanes × batch_size × 8
 };
 
 std::unique_ptr<core::Sink> MakeInstasentSink(const InstasentSinkOptions& options,
                                               core::AckListener& listener,
-                                              core::DeadLetterStore& dead_letters,
-                                              core::Metrics& metrics);
+                                              core::DeadLetterStore& dead_letters, core::Metrics& metrics);
 
 }  // namespace cdc::sink

@@ -19,8 +19,8 @@ core::Result<std::vector<ItemOutcome>> ParseDocumented(const json& entity, size_
     return core::Fail(core::Error::BadData("response entity has no items array"));
   }
   if (it->size() != items) {
-    return core::Fail(core::Error::BadData("response has " + std::to_string(it->size()) +
-                                           " items for " + std::to_string(items) + " sent"));
+    return core::Fail(core::Error::BadData("response has " + std::to_string(it->size()) + " items for " +
+                                           std::to_string(items) + " sent"));
   }
   std::vector<ItemOutcome> out(items);
   for (size_t i = 0; i < items; ++i) {
@@ -55,22 +55,19 @@ core::Result<std::vector<ItemOutcome>> ParseClient(const json& body, size_t item
     for (const json& entry : *errors) {
       if (!entry.is_object()) continue;
       const auto position = entry.find("position");
-      if (position == entry.end() || !position->is_number_unsigned() ||
-          position->get<size_t>() >= items) {
+      if (position == entry.end() || !position->is_number_unsigned() || position->get<size_t>() >= items) {
         continue;
       }
       const auto item_errors = entry.find("errors");
-      out[position->get<size_t>()] = {false, DumpErrors(item_errors != entry.end() ? *item_errors
-                                                                                   : entry)};
+      out[position->get<size_t>()] = {false, DumpErrors(item_errors != entry.end() ? *item_errors : entry)};
     }
   }
   // A one-item failure answered with only `entitiesSuccess`/`success`.
   if (items == 1 && out[0].ok) {
-    const bool failed = (body.contains("success") && body["success"].is_boolean() &&
-                         !body["success"].get<bool>()) ||
-                        (body.contains("entitiesSuccess") &&
-                         body["entitiesSuccess"].is_number() &&
-                         body["entitiesSuccess"].get<double>() == 0);
+    const bool failed =
+        (body.contains("success") && body["success"].is_boolean() && !body["success"].get<bool>()) ||
+        (body.contains("entitiesSuccess") && body["entitiesSuccess"].is_number() &&
+         body["entitiesSuccess"].get<double>() == 0);
     if (failed) out[0] = {false, DumpErrors(body.value("errors", json()))};
   }
   return out;
@@ -86,8 +83,7 @@ core::Result<std::vector<ItemOutcome>> ParseBatchResponse(std::string_view body,
   if (auto entity = parsed.find("entity"); entity != parsed.end() && entity->is_object()) {
     return ParseDocumented(*entity, items);
   }
-  if (parsed.contains("entitiesSuccess") || parsed.contains("accepted") ||
-      parsed.contains("success")) {
+  if (parsed.contains("entitiesSuccess") || parsed.contains("accepted") || parsed.contains("success")) {
     return ParseClient(parsed, items);
   }
   return core::Fail(core::Error::BadData("response body has neither `entity` nor `entitiesSuccess`"));

@@ -26,8 +26,8 @@ class JsonlSink final : public core::Sink {
     }
     out_ = std::fopen(options_.path.c_str(), "ae");
     if (out_ == nullptr) {
-      return core::Fail(core::Error::Config("sink " + options_.name + ": cannot open " +
-                                            options_.path + ": " + std::strerror(errno)));
+      return core::Fail(core::Error::Config("sink " + options_.name + ": cannot open " + options_.path +
+                                            ": " + std::strerror(errno)));
     }
     owned_ = true;
     return {};
@@ -48,8 +48,8 @@ class JsonlSink final : public core::Sink {
     line_ += record.json.empty() ? "null" : record.json;
     line_ += "}\n";
     if (std::fwrite(line_.data(), 1, line_.size(), out_) != line_.size()) {
-      failure_ = core::Error::Fatal("sink " + options_.name + ": cannot write " + options_.path +
-                                    ": " + std::strerror(errno));
+      failure_ = core::Error::Fatal("sink " + options_.name + ": cannot write " + options_.path + ": " +
+                                    std::strerror(errno));
       return core::Fail(*failure_);
     }
     metrics_.Records(record.kind, RecordOutcome::kAccepted).Add();
@@ -95,8 +95,8 @@ class JsonlSink final : public core::Sink {
 
 }  // namespace
 
-std::unique_ptr<core::Sink> MakeJsonlSink(const JsonlSinkOptions& options,
-                                          core::AckListener& listener, core::Metrics& metrics) {
+std::unique_ptr<core::Sink> MakeJsonlSink(const JsonlSinkOptions& options, core::AckListener& listener,
+                                          core::Metrics& metrics) {
   return std::make_unique<JsonlSink>(options, listener, metrics);
 }
 

@@ -17,7 +17,7 @@ struct JsonlSinkOptions {
   std::string path = "-";  // "-" = stdout; a file is appended to
 };
 
-std::unique_ptr<core::Sink> MakeJsonlSink(const JsonlSinkOptions& options,
-                                          core::AckListener& listener, core::Metrics& metrics);
+std::unique_ptr<core::Sink> MakeJsonlSink(const JsonlSinkOptions& options, core::AckListener& listener,
+                                          core::Metrics& metrics);
 
 }  // namespace cdc::sink

@@ -26,8 +26,7 @@ Batch MakeBatch(int n) {
 TEST(BatchTest, JoinItemsMakesAJsonArrayOfTheSerialisedItems) {
   EXPECT_EQ(JoinItems(MakeBatch(0)), "[]");
   EXPECT_EQ(JoinItems(MakeBatch(1)), "[{\"_user_id\":\"u0\"}]");
-  EXPECT_EQ(JoinItems(MakeBatch(3)),
-            "[{\"_user_id\":\"u0\"},{\"_user_id\":\"u1\"},{\"_user_id\":\"u2\"}]");
+  EXPECT_EQ(JoinItems(MakeBatch(3)), "[{\"_user_id\":\"u0\"},{\"_user_id\":\"u1\"},{\"_user_id\":\"u2\"}]");
 }
 
 TEST(BatchTest, SplitInHalvesKeepsOrderEndpointAndSyncAndResetsAttempts) {

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -11,8 +12,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-
-#include <gtest/gtest.h>
 
 namespace cdc::sink::testing {
 
@@ -28,8 +27,8 @@ std::string ReadLine(int fd, std::chrono::steady_clock::time_point deadline) {
   std::string line;
   while (std::chrono::steady_clock::now() < deadline) {
     pollfd p{fd, POLLIN, 0};
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (poll(&p, 1, static_cast<int>(std::max<int64_t>(1, left.count()))) <= 0) continue;
     char c;
     const ssize_t n = read(fd, &c, 1);
@@ -103,8 +102,7 @@ EmulatorProcess::EmulatorProcess(const std::vector<std::string>& args) {
   }
   close(out[1]);
   stdout_fd_ = out[0];
-  const std::string line =
-      ReadLine(stdout_fd_, std::chrono::steady_clock::now() + std::chrono::seconds(20));
+  const std::string line = ReadLine(stdout_fd_, std::chrono::steady_clock::now() + std::chrono::seconds(20));
   const std::string prefix = "listening on ";
   if (line.rfind(prefix, 0) != 0) {
     ADD_FAILURE() << "emulator did not announce its port; got: '" << line << "'";

@@ -5,11 +5,10 @@
 
 #include <sys/types.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace cdc::sink::testing {
 
@@ -19,8 +18,8 @@ struct HttpResult {
 };
 
 // A blocking request to 127.0.0.1 (no auth header unless `token` is given).
-HttpResult HttpCall(const std::string& method, const std::string& url,
-                    const std::string& body = {}, const std::string& token = {});
+HttpResult HttpCall(const std::string& method, const std::string& url, const std::string& body = {},
+                    const std::string& token = {});
 
 class EmulatorProcess {
  public:

@@ -31,8 +31,8 @@ struct InvalidItem {
 // Records in submission order and what the API must end up holding.
 struct Workload {
   std::vector<core::Record> records;
-  std::map<std::string, json> contacts;                  // user → final attributes
-  std::set<std::string> events;                          // valid event ids
+  std::map<std::string, json> contacts;                 // user → final attributes
+  std::set<std::string> events;                         // valid event ids
   std::map<std::string, std::vector<std::string>> ops;  // user → "upsert"|"delete"|"event:ID"
   std::vector<InvalidItem> invalid;
   size_t deletes = 0;
@@ -118,8 +118,8 @@ class Generator {
     for (const char* field : kFields) {
       const double r = Uniform();
       if (r < 0.5) {
-        item[field] = std::string(field) == "vip" ? json(Uniform() < 0.5)
-                                                  : json("v" + std::to_string(++serial_));
+        item[field] =
+            std::string(field) == "vip" ? json(Uniform() < 0.5) : json("v" + std::to_string(++serial_));
       } else if (r < 0.7) {
         item[field] = nullptr;  // clears
       }
@@ -196,8 +196,7 @@ class Generator {
     j += replay;
   }
   if (i != expected.size()) {
-    return ::testing::AssertionFailure() << "only " << i << " of " << expected.size()
-                                         << " ops applied";
+    return ::testing::AssertionFailure() << "only " << i << " of " << expected.size() << " ops applied";
   }
   return ::testing::AssertionSuccess();
 }
@@ -207,10 +206,9 @@ TEST(InstasentSinkLoadTest, FaultyApiEndsWithExactlyTheSubmittedState) {
   ASSERT_GE(w.records.size(), 20000u);
   ASSERT_GE(w.ops.size(), 1000u);
 
-  testing::EmulatorProcess emulator({"--fail-rate", "0.1", "--drop-rate", "0.05",
-                                     "--burst-429-every", "40", "--burst-429-length", "2",
-                                     "--latency-ms", "3", "--latency-jitter-ms", "3", "--seed",
-                                     "7"});
+  testing::EmulatorProcess emulator({"--fail-rate", "0.1", "--drop-rate", "0.05", "--burst-429-every", "40",
+                                     "--burst-429-length", "2", "--latency-ms", "3", "--latency-jitter-ms",
+                                     "3", "--seed", "7"});
   ASSERT_TRUE(emulator.ok());
   testing::RecordingAckListener acks;
   testing::MemoryDeadLetterStore dead;
@@ -233,8 +231,7 @@ TEST(InstasentSinkLoadTest, FaultyApiEndsWithExactlyTheSubmittedState) {
   const auto start = std::chrono::steady_clock::now();
   for (const core::Record& record : w.records) ASSERT_TRUE(sink->Submit(record));
   ASSERT_TRUE(sink->Drain(seconds(600))) << sink->Pending() << " records still pending";
-  const double elapsed_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   sink->Stop();
   ASSERT_FALSE(sink->Failure().has_value());
 
@@ -305,12 +302,12 @@ TEST(InstasentSinkLoadTest, FaultyApiEndsWithExactlyTheSubmittedState) {
   EXPECT_GT(stats["requests"]["by_status"].value("dropped", 0), 0) << stats.dump();
   EXPECT_EQ(metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "dead_lettered"}}),
             static_cast<double>(w.invalid.size()));
-  std::printf("load: %zu records (%zu users, %zu events, %zu deletes, %zu invalid) in %.1f s, "
-              "%.0f requests, %.0f retries, %.0f 429s, %d duplicate events\n",
-              w.records.size(), w.ops.size(), w.events.size(), w.deletes, w.invalid.size(),
-              elapsed_s, metrics.Sum("instasent_cdc_sink_requests_total"),
-              metrics.Sum("instasent_cdc_sink_retries_total"),
-              metrics.Sum("instasent_cdc_sink_rate_limited_total"), duplicates);
+  std::printf(
+      "load: %zu records (%zu users, %zu events, %zu deletes, %zu invalid) in %.1f s, "
+      "%.0f requests, %.0f retries, %.0f 429s, %d duplicate events\n",
+      w.records.size(), w.ops.size(), w.events.size(), w.deletes, w.invalid.size(), elapsed_s,
+      metrics.Sum("instasent_cdc_sink_requests_total"), metrics.Sum("instasent_cdc_sink_retries_total"),
+      metrics.Sum("instasent_cdc_sink_rate_limited_total"), duplicates);
 }
 
 }  // namespace

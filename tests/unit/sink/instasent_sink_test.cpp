@@ -55,7 +55,9 @@ core::Record Event(const std::string& user, const std::string& id, uint64_t tick
   r.kind = core::RecordKind::kEvent;
   r.user_id = user;
   r.event_id = id;
-  r.json = json{{"_user_id", user}, {"_event_id", id}, {"_event_type", type},
+  r.json = json{{"_user_id", user},
+                {"_event_id", id},
+                {"_event_type", type},
                 {"_event_parameters", {{"amount", 10}, {"currency", "EUR"}}}}
                .dump();
   r.ticket = ticket;
@@ -279,12 +281,10 @@ TEST(InstasentSinkTest, RateLimitWindowIsWaitedOutNotHammered) {
   ASSERT_TRUE(emulator.ok());
   // Start early enough in a minute that the three requests share a window
   // (waiting for a wall-clock minute, not for another thread).
-  const int64_t now_s = std::chrono::duration_cast<seconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+  const int64_t now_s =
+      std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   if (now_s % 60 > 50) {
-    std::this_thread::sleep_until(
-        std::chrono::system_clock::time_point(seconds(now_s / 60 * 60 + 60)));
+    std::this_thread::sleep_until(std::chrono::system_clock::time_point(seconds(now_s / 60 * 60 + 60)));
   }
   InstasentSinkOptions options = OptionsFor(emulator);
   options.max_in_flight = 3;
@@ -293,8 +293,9 @@ TEST(InstasentSinkTest, RateLimitWindowIsWaitedOutNotHammered) {
   Harness h(options);
   ASSERT_TRUE(h.sink->Start());
   const int64_t window_end =
-      (std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch())
-           .count() / 60 + 1) * 60;
+      (std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch()).count() / 60 +
+       1) *
+      60;
   OrderingLanes lanes(3, 1);
   std::map<size_t, std::string> user_of_lane;
   for (int i = 0; user_of_lane.size() < 3; ++i) {
@@ -310,8 +311,7 @@ TEST(InstasentSinkTest, RateLimitWindowIsWaitedOutNotHammered) {
   EXPECT_EQ(h.acks.distinct(), 2u);  // the third waits for the next window
   ASSERT_TRUE(h.sink->Drain(seconds(90)));
   const int64_t done_at =
-      std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
+      std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   EXPECT_GE(done_at, window_end);
   const json stats = emulator.Inspect("/_emulator/stats");
   EXPECT_EQ(StatusCount(stats, "429"), 1);  // nothing sent again before the reset

@@ -98,9 +98,9 @@ TEST(OrderingLanesTest, DeletesGoOneByOne) {
 TEST(OrderingLanesTest, PushAsksForAWakeOnlyWhenTheLaneMayBecomeReady) {
   OrderingLanes lanes(1, 3);
   const auto now = Clock::now();
-  EXPECT_TRUE(lanes.Push(Make(RecordKind::kEvent, "u", 1), now).wake);   // first record
+  EXPECT_TRUE(lanes.Push(Make(RecordKind::kEvent, "u", 1), now).wake);  // first record
   EXPECT_FALSE(lanes.Push(Make(RecordKind::kEvent, "u", 2), now).wake);
-  EXPECT_TRUE(lanes.Push(Make(RecordKind::kEvent, "u", 3), now).wake);   // run full
+  EXPECT_TRUE(lanes.Push(Make(RecordKind::kEvent, "u", 3), now).wake);          // run full
   EXPECT_TRUE(lanes.Push(Make(RecordKind::kContactUpsert, "u", 4), now).wake);  // endpoint change
 }
 

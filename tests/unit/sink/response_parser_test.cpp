@@ -48,7 +48,8 @@ TEST(ResponseParserTest, ClientShapeItemMissingFromAcceptedFails) {
 
 TEST(ResponseParserTest, ClientShapeSingleItemFailureWithoutPositions) {
   auto outcomes = ParseBatchResponse(R"({"success":false,"entitiesSuccess":0,
-    "errors":[{"_email":["Invalid format"]}]})", 1);
+    "errors":[{"_email":["Invalid format"]}]})",
+                                     1);
   ASSERT_TRUE(outcomes);
   EXPECT_FALSE((*outcomes)[0].ok);
   EXPECT_NE((*outcomes)[0].errors.find("Invalid format"), std::string::npos);

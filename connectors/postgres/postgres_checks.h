@@ -29,6 +29,7 @@ struct TableDescription {
   char replica_identity = 'd';             // 'd' default (primary key), 'n', 'f', 'i'
   bool has_identity_key = false;           // a primary key / identity index exists
   std::vector<ColumnDescription> columns;  // published columns in attnum order
+  std::vector<std::string> primary_key;    // column names, in key order (empty: none)
   double estimated_rows = 0;               // pg_class.reltuples (-1/0 when never analysed)
 
   std::string QualifiedName() const { return schema + "." + name; }

@@ -96,6 +96,10 @@ core::Status PostgresSource::Prepare() {
     return Fail(Error::Config(message));
   }
   tables_ = std::move(*tables);
+  // Streamed changes keep the real key even under REPLICA IDENTITY FULL.
+  for (const auto& t : tables_) {
+    if (!t.primary_key.empty()) relations_.SetPrimaryKey(t.oid, t.primary_key);
+  }
   if (auto st = (*admin)->LoadUserTypes(types_); !st) return Fail(st.error());
   builder_.emplace(relations_, types_);
 

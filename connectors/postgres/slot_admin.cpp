@@ -133,6 +133,14 @@ core::Result<std::vector<TableDescription>> SlotAdmin::DescribeTables(const std:
       std::vector<std::string> identity;
       for (const auto& row : ident) identity.push_back(row[0].as<std::string>());
       d.has_identity_key = !identity.empty();
+      // The table's key for event ids and ordering, whatever the identity is.
+      pqxx::result pk = tx.exec_params(
+          "SELECT a.attname FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, "
+          "n) "
+          "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+          "WHERE i.indrelid = $1::oid AND i.indisprimary ORDER BY k.n",
+          oid);
+      for (const auto& row : pk) d.primary_key.push_back(row[0].as<std::string>());
       // Generated columns are not published (PostgreSQL 15), so not read either.
       pqxx::result cols = tx.exec_params(
           "SELECT a.attname, a.atttypid::bigint, format_type(a.atttypid, a.atttypmod) "

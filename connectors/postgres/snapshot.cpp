@@ -87,6 +87,15 @@ std::shared_ptr<const core::TableSchema> Snapshot::SchemaFor(const TableDescript
     schema->types.push_back(TypeName(table.columns[i].type_oid, types));
     if (table.columns[i].in_identity) schema->key.push_back(i);
   }
+  // Like the stream's relation cache: the primary key when every column of it
+  // is read, else the replica identity.
+  std::vector<size_t> key;
+  for (const auto& column : table.primary_key) {
+    int i = schema->ColumnIndex(column);
+    if (i < 0) break;
+    key.push_back(static_cast<size_t>(i));
+  }
+  if (!key.empty() && key.size() == table.primary_key.size()) schema->key = std::move(key);
   return schema;
 }
 

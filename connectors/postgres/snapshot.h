@@ -33,7 +33,7 @@ class Snapshot {
   int64_t read_time_us() const { return read_time_us_; }
 
   // The schema snapshot rows of `table` carry: published columns in order,
-  // key = replica identity columns (as the stream's Relation marks them).
+  // key = the primary key, else the replica identity (as the stream's cache).
   static std::shared_ptr<const core::TableSchema> SchemaFor(const TableDescription& table,
                                                             const TypeResolver& types, uint64_t version);
 

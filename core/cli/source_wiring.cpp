@@ -40,7 +40,7 @@ core::Status CheckSource(const config::PipelineConfig& config, const core::Mappi
     if (!conn) return core::Fail(conn.error());
     mysql::CheckOptions options;
     options.server_id = sc.server_id;
-    options.replica_name = config.pipeline;
+    options.replica_name = mysql::ReplicaName(config.pipeline);
     options.tables = mapping.Tables();
     options.default_database = DefaultSchema(sc);
     options.needs_snapshot = sc.snapshot != "never";

@@ -3,8 +3,10 @@
 //
 //   Postgres: commit = commit end LSN of the transaction (snapshot rows: the
 //             slot's consistent point); change = the change record's own LSN.
-//   MySQL:    commit = (binlog file number << 32) | end offset of the XID/COMMIT;
-//             change = (binlog file number << 32) | offset of the rows event,
+//   MySQL:    commit = (binlog file number << 32) | offset where the transaction
+//             begins for its rows (the end offset is only known at the XID),
+//             and the end offset of the XID/COMMIT for its TxEnd; both orders
+//             hold. change = (file number << 32) | offset of the rows event,
 //             index = the row's place inside that event.
 // A source maps a confirmed Position back to its own resume token (slot flush
 // LSN; binlog file+offset and GTID set) itself.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "tests/unit/mysql/fixture_reader.h"
 #include "tests/unit/mysql/rendering_match.h"
 
@@ -74,6 +76,14 @@ FixtureRun RunFixture(const std::string& relative) {
     }
   }
   return run;
+}
+
+const BinlogEvent& Nth(const FixtureRun& run, size_t index) { return run.events.at(index).event; }
+
+const Rows& RowsAt(const FixtureRun& run, size_t index) {
+  const Rows* rows = Nth(run, index).As<Rows>();
+  if (rows == nullptr) throw std::runtime_error("event " + std::to_string(index) + " is not a rows event");
+  return *rows;
 }
 
 std::vector<std::pair<size_t, const Rows*>> AllRows(const FixtureRun& run) {

@@ -39,6 +39,11 @@ void CheckRowImages(const FixtureRun& run);
 // RunFixture + no decode errors + all three checks.
 FixtureRun CheckFixture(const std::string& relative);
 
+// The index-th event of the file (0-based, the FORMAT_DESCRIPTION is 0).
+const BinlogEvent& Nth(const FixtureRun& run, size_t index);
+// Same, which must be a rows event.
+const Rows& RowsAt(const FixtureRun& run, size_t index);
+
 // Rows events in order (top level and inside TRANSACTION_PAYLOADs).
 std::vector<std::pair<size_t, const Rows*>> AllRows(const FixtureRun& run);
 template <class T>

@@ -222,9 +222,8 @@ class EntryRun {
   uint64_t& nonfinite_;
 };
 
-void AddColumns(const ColumnSlots& slots, const std::vector<int>& ids, std::set<int>& into) {
-  (void)slots;
-  into.insert(ids.begin(), ids.end());
+void AddColumns(const std::vector<int>& slots, std::set<int>& into) {
+  into.insert(slots.begin(), slots.end());
 }
 
 }  // namespace
@@ -250,14 +249,14 @@ core::Mapping::TableNeeds MappingEntry::Needs() const {
   needs.table = table;
   needs.columns = slots.names();
   std::set<int> old_slots;
-  if (where) AddColumns(slots, where->ChangedSlots(), old_slots);
+  if (where) AddColumns(where->ChangedSlots(), old_slots);
   const bool deletes = (ops & OpBit(core::Op::kDelete)) != 0;
   if (contact) {
     const bool reads_old_uid = (deletes && contact->delete_contact) ||
                                ((ops & OpBit(core::Op::kUpdate)) && contact->delete_and_upsert);
-    if (reads_old_uid) AddColumns(slots, contact->user_id.Slots(), old_slots);
+    if (reads_old_uid) AddColumns(contact->user_id.Slots(), old_slots);
     needs.needs_deletes = deletes && contact->delete_contact;
-    if (deletes && where) AddColumns(slots, where->Slots(), old_slots);
+    if (deletes && where) AddColumns(where->Slots(), old_slots);
   } else if (event) {
     needs.needs_deletes = deletes;
     if (deletes) {

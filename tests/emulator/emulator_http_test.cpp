@@ -30,6 +30,16 @@ std::string Batch(int n, const std::string& prefix) {
   return batch.dump();
 }
 
+// Throughput is only meaningful for an optimised build without sanitizers (the test
+// binary is built with the same flags as the emulator).
+bool MeasurableBuild() {
+#if !defined(__OPTIMIZE__) || defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  return false;
+#else
+  return true;
+#endif
+}
+
 class EmulatorHttpTest : public ::testing::Test {
  protected:
   void Start(const std::vector<std::string>& args = {}) {
@@ -230,13 +240,13 @@ TEST_F(EmulatorHttpTest, DeleteDecodesUrlEncodedUserIds) {
 }
 
 TEST_F(EmulatorHttpTest, LatencyDelaysApiResponsesButNotInspection) {
-  ASSERT_NO_FATAL_FAILURE(Start({"--latency-ms", "300"}));
+  ASSERT_NO_FATAL_FAILURE(Start({"--latency-ms", "800"}));
   auto t0 = SteadyClock::now();
   EXPECT_EQ(client_->Get(kBase + "/stream").status, 200);
-  EXPECT_GE(SteadyClock::now() - t0, std::chrono::milliseconds(300));
+  EXPECT_GE(SteadyClock::now() - t0, std::chrono::milliseconds(800));
   t0 = SteadyClock::now();
   Inspect("stats");
-  EXPECT_LT(SteadyClock::now() - t0, std::chrono::milliseconds(300));
+  EXPECT_LT(SteadyClock::now() - t0, std::chrono::milliseconds(800));
 }
 
 TEST_F(EmulatorHttpTest, FaultsCanBeReadAndChangedAtRunTime) {
@@ -417,6 +427,7 @@ TEST_F(EmulatorHttpTest, ConcurrentConnectionsLoseNoItems) {
 // machine measures the neighbours too, so the assertion is on the server's own CPU
 // time per request (its capacity on one core); the wall rate is printed.
 TEST_F(EmulatorHttpTest, ServesSixHundredHundredItemBatchesPerSecondOnOneKeepAliveConnection) {
+  if (!MeasurableBuild()) GTEST_SKIP() << "unoptimised or sanitized build";
   ASSERT_NO_FATAL_FAILURE(Start());
   constexpr int kRequests = 1500;
   std::vector<std::string> bodies;
@@ -439,6 +450,7 @@ TEST_F(EmulatorHttpTest, ServesSixHundredHundredItemBatchesPerSecondOnOneKeepAli
 }
 
 TEST_F(EmulatorHttpTest, ServesSixHundredHundredEventBatchesPerSecondOnOneKeepAliveConnection) {
+  if (!MeasurableBuild()) GTEST_SKIP() << "unoptimised or sanitized build";
   ASSERT_NO_FATAL_FAILURE(Start());
   ASSERT_EQ(
       client_->Post(kBase + "/stream/contacts", json::array({Contact("buyer")}).dump()).status,

@@ -13,6 +13,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 1' TERM INT  # so a ctest timeout still stops the emulator
 
 fail() { echo "FAIL: $*" >&2; cat "$WORK/err" >&2 || true; exit 1; }
 

@@ -35,8 +35,12 @@ function(cdc_test name)
   cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest_main GTest::gmock)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-    PROPERTIES ENVIRONMENT "CDC_SOURCE_DIR=${CMAKE_SOURCE_DIR};CDC_BINARY_DIR=${CMAKE_BINARY_DIR}")
+  # The environment goes through `cmake -E env` as the test launcher: an
+  # ENVIRONMENT property with two entries is split at its ';' by
+  # gtest_discover_tests, and the second variable would never arrive.
+  set_target_properties(${name} PROPERTIES CROSSCOMPILING_EMULATOR
+    "${CMAKE_COMMAND};-E;env;CDC_SOURCE_DIR=${CMAKE_SOURCE_DIR};CDC_BINARY_DIR=${CMAKE_BINARY_DIR}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
 endfunction()
 
 # cdc_add_folders(DIR...): add_subdirectory for each folder that exists and is

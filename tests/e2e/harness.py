@@ -83,8 +83,10 @@ def psql(sql, database=None, check=True):
 
 def psql_json(query):
     """Rows of `query` as a list of dicts, via json_agg (exact types)."""
-    rows = psql(f"SELECT coalesce(json_agg(t), '[]') FROM ({query}) t")
-    return json.loads(rows[0][0])
+    out = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c",
+                          f"SELECT coalesce(json_agg(t), '[]') FROM ({query}) t"],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
 
 
 class Connector:

@@ -180,6 +180,10 @@ core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<
   }
   log_->debug("server {} timeline {} at {}", system->system_id, system->timeline,
               core::FormatLsn(system->xlog_pos));
+  {
+    std::lock_guard lock(mu_);
+    catch_up_lsn_ = system->xlog_pos;
+  }
   uint64_t start_lsn = 0;
   bool pending;
   {
@@ -329,7 +333,9 @@ core::SourceProgress PostgresSource::Progress() const {
   std::lock_guard lock(mu_);
   core::SourceProgress p;
   bool all_confirmed = last_emitted_ <= confirmed_pos_ && !snapshot_pending_;
-  p.caught_up = snapshot_finished_ && (options_.snapshot == SnapshotMode::kInitialOnly || (idle_ && !in_tx_));
+  const bool backlog_read = std::max(server_wal_end_, confirmed_lsn_) >= catch_up_lsn_;
+  p.caught_up = snapshot_finished_ &&
+                (options_.snapshot == SnapshotMode::kInitialOnly || (idle_ && !in_tx_ && backlog_read));
   p.confirmed_all = options_.snapshot == SnapshotMode::kInitialOnly
                         ? all_confirmed
                         : all_confirmed && sent_lsn_ >= confirmed_lsn_;

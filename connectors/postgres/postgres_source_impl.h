@@ -80,6 +80,10 @@ class PostgresSource final : public core::Source {
   uint64_t sent_lsn_ = 0;                       // flush LSN the server was told
   uint64_t received_lsn_ = 0;
   uint64_t server_wal_end_ = 0;
+  // The server's WAL flush position when streaming started: the backlog a
+  // "caught up" must have read past (the walsender sends nothing of a big
+  // transaction until it has decoded all of it).
+  uint64_t catch_up_lsn_ = 0;
   bool in_tx_ = false;
   bool idle_ = false;  // the socket had nothing more to read
   int64_t last_commit_time_us_ = 0;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # huge_transaction.sh BUILD postgres|mysql [ROWS]: one transaction of ROWS
 # (default 1,000,000) rows read by the connector into a jsonl sink on
-# /dev/null; prints the connector's wall time and peak RSS. Runs its own
-# throw-away server.
+# /dev/null (or $JSONL_OUT, then counted); prints the connector's wall time
+# and peak RSS. Runs its own throw-away server.
 set -euo pipefail
 BUILD="$(cd "$1" && pwd)"; KIND="$2"; ROWS="${3:-1000000}"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -42,7 +42,7 @@ source:
   $SOURCE
 sink:
   kind: jsonl
-  path: /dev/null
+  path: ${JSONL_OUT:-/dev/null}
 mappings:
   - table: big
     contact:
@@ -54,3 +54,4 @@ YAML
 measure >/dev/null        # creates the slot / stores the position (empty table)
 load                      # ROWS rows in one transaction
 echo "$KIND, one transaction of $ROWS rows: $(measure)"
+if [[ -n "${JSONL_OUT:-}" ]]; then echo "records written: $(wc -l <"$JSONL_OUT")"; fi

@@ -90,7 +90,7 @@ int RunCommand(const CommonOptions& common, double until_idle_seconds, double dr
     return ReportFailure(error);
   };
 
-  core::Metrics metrics;
+  core::Metrics& metrics = *loaded->metrics;
   AckForwarder forwarder;
   auto sinks = MakeSinks(config, forwarder, state, metrics);
   if (!sinks) return fail(sinks.error());

@@ -42,7 +42,7 @@ core::Status CheckSource(const config::PipelineConfig& config, const core::Mappi
     options.server_id = sc.server_id;
     options.replica_name = mysql::ReplicaName(config.pipeline);
     options.tables = mapping.Tables();
-    options.default_database = DefaultSchema(sc);
+    options.default_database = config::MappingContextFor(config).default_schema;
     options.needs_snapshot = sc.snapshot != "never";
     auto report = mysql::RunChecks(**conn, options);
     if (!report) {

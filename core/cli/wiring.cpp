@@ -37,16 +37,7 @@ int ReportFailure(const core::Error& error) {
   return error.kind == core::ErrorKind::kConfig ? 2 : 1;
 }
 
-std::string DefaultSchema(const config::SourceConfig& source) {
-  if (source.kind != "mysql") return "public";
-  // mysql://user:pass@host:port/db?options
-  auto scheme = source.dsn.find("://");
-  if (scheme == std::string::npos) return {};
-  auto slash = source.dsn.find('/', scheme + 3);
-  if (slash == std::string::npos) return {};
-  auto end = source.dsn.find('?', slash);
-  return source.dsn.substr(slash + 1, end == std::string::npos ? std::string::npos : end - slash - 1);
-}
+
 
 core::Result<LoadedPipeline> LoadPipeline(const CommonOptions& common, bool compile_mapping, bool open_state) {
   core::InitLogging(common.log_format, common.log_level.empty() ? "info" : common.log_level);
@@ -58,9 +49,8 @@ core::Result<LoadedPipeline> LoadPipeline(const CommonOptions& common, bool comp
   if (common.log_level.empty()) core::InitLogging(common.log_format, loaded.config.log_level);
 
   if (compile_mapping) {
-    config::MappingContext context;
-    context.default_schema = DefaultSchema(loaded.config.source);
-    context.source = loaded.config.source.kind == "mysql" ? core::SourceKind::kMysql : core::SourceKind::kPostgres;
+    auto context = config::MappingContextFor(loaded.config);
+    context.metrics = loaded.metrics.get();
     auto mapping = config::CompileMapping(loaded.config, context);
     if (!mapping) return core::Fail(mapping.error());
     loaded.mapping = std::move(*mapping);

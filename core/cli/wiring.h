@@ -22,14 +22,12 @@ struct LoadedPipeline {
   config::PipelineConfig config;
   std::unique_ptr<core::Mapping> mapping;
   std::unique_ptr<core::StateStore> state;
+  std::unique_ptr<core::Metrics> metrics = std::make_unique<core::Metrics>();  // the mapping counts into it
 };
 
 // Loads the config (secrets registered for redaction, logging set up),
 // compiles the mapping, and opens the state store when asked.
 core::Result<LoadedPipeline> LoadPipeline(const CommonOptions& common, bool compile_mapping, bool open_state);
-
-// "public" for Postgres; the DSN's database for MySQL.
-std::string DefaultSchema(const config::SourceConfig& source);
 
 std::unique_ptr<core::Source> MakeSource(const config::PipelineConfig& config, const core::Mapping& mapping,
                                          core::StateStore& state, core::Metrics& metrics);

@@ -47,9 +47,17 @@ cp "$ROOT/config/examples/demo.yaml" "$WORK/demo.yaml"
 "$BUILD/instasent-cdc" validate -c "$WORK/demo.yaml" || true
 "$BUILD/instasent-cdc" run -c "$WORK/demo.yaml" --log-format text 2>"$WORK/connector.log" &
 CONNECTOR_PID=$!
+connector_alive() {
+  kill -0 "$CONNECTOR_PID" 2>/dev/null && return 0
+  echo "the connector stopped; its log:" >&2
+  cat "$WORK/connector.log" >&2
+  CONNECTOR_PID=""
+  exit 1
+}
 
 say "applying a live workload ($ROUNDS rounds; Ctrl-C to stop early)"
 for round in $(seq "$ROUNDS"); do
+  connector_alive
   psql -X -q -v ON_ERROR_STOP=1 -f "$ROOT/tests/e2e/demo/workload.sql"
   printf 'round %2d: contacts at Instasent %4s   events %4s\n' "$round" \
     "$(count /_emulator/contacts)" "$(count /_emulator/events)"
@@ -71,6 +79,7 @@ json /_emulator/contacts | python3 -c 'import json,sys; [print(" ", json.dumps(c
 json /_emulator/events | python3 -c 'import json,sys; [print(" ", json.dumps(e)) for e in json.load(sys.stdin)["events"][-3:]]'
 json /_emulator/stats | python3 -c 'import json,sys; s=json.load(sys.stdin)["items"]; print("  emulator counters:", json.dumps(s))'
 
+connector_alive
 say "stopping the connector (SIGTERM: drain, confirm, exit 0)"
 kill -TERM "$CONNECTOR_PID"; rc=0; wait "$CONNECTOR_PID" || rc=$?; echo "connector exit status $rc"; CONNECTOR_PID=""
 "$BUILD/instasent-cdc" status -c "$WORK/demo.yaml"

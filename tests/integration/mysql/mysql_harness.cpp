@@ -80,90 +80,10 @@ bool Eventually(const std::function<bool()>& condition, std::chrono::millisecond
 }
 
 SourceRunner::SourceRunner(MysqlSourceOptions options, const std::string& state_path, size_t queue_chunks)
-    : queue_(queue_chunks) {
-  auto state = core::StateStore::Open(state_path, options.pipeline);
-  if (!state) throw std::runtime_error(state.error().message);
-  state_ = std::move(*state);
-  source_ = MakeMysqlSource(options, *state_, metrics_);
-}
-
-SourceRunner::~SourceRunner() { (void)Stop(); }
-
-core::Status SourceRunner::Prepare() { return source_->Prepare(); }
-
-void SourceRunner::Start() {
-  thread_ = std::thread([this] {
-    core::ChangeWriter writer(queue_);
-    result_ = source_->Run(writer, stop_);
-    finished_ = true;
-  });
-}
-
-core::Status SourceRunner::Stop() {
-  if (thread_.joinable()) {
-    stop_ = true;
-    // Keep draining so a reader blocked on a full queue can see the stop.
-    while (!finished_.load()) {
-      while (auto chunk = queue_.Pop(std::chrono::milliseconds(10))) {
-        for (auto& e : *chunk) events_.push_back(std::move(e));
-      }
-    }
-    thread_.join();
-  }
-  return result_;
-}
-
-bool SourceRunner::CollectUntil(const std::function<bool(const std::vector<core::SourceEvent>&)>& condition,
-                                std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition(events_)) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    if (auto chunk = queue_.Pop(std::chrono::milliseconds(50))) {
-      for (auto& e : *chunk) events_.push_back(std::move(e));
-    } else if (finished_.load() && !result_) {
-      ADD_FAILURE() << "source stopped: " << result_.error().Describe();
-      return false;
-    }
-  }
-  return true;
-}
-
-bool SourceRunner::CollectRows(size_t n, std::chrono::milliseconds timeout) {
-  return CollectUntil(
-      [n](const std::vector<core::SourceEvent>& events) {
-        size_t rows = 0;
-        for (const auto& e : events) rows += std::holds_alternative<core::RowChange>(e);
-        return rows >= n;
-      },
-      timeout);
-}
-
-std::vector<core::RowChange> SourceRunner::Changes() const {
-  std::vector<core::RowChange> out;
-  for (const auto& e : events_) {
-    if (const auto* c = std::get_if<core::RowChange>(&e)) out.push_back(*c);
-  }
-  return out;
-}
-
-std::vector<core::TxEnd> SourceRunner::TxEnds() const {
-  std::vector<core::TxEnd> out;
-  for (const auto& e : events_) {
-    if (const auto* t = std::get_if<core::TxEnd>(&e)) out.push_back(*t);
-  }
-  return out;
-}
-
-const core::Value& Col(const core::RowChange& change, const std::string& column, bool before) {
-  static const core::Value kMissing = core::Value::Absent();
-  int i = change.table ? change.table->ColumnIndex(column) : -1;
-  const auto& row = before ? change.before : change.after;
-  if (i < 0 || static_cast<size_t>(i) >= row.size()) {
-    ADD_FAILURE() << "no column " << column << " in " << (change.table ? change.table->QualifiedName() : "?");
-    return kMissing;
-  }
-  return row[i];
-}
+    : cdc::testing::SourceRunner(
+          options.pipeline, state_path,
+          [options](core::StateStore& state, core::Metrics& metrics) { return MakeMysqlSource(options, state, metrics); },
+          queue_chunks) {}
 
 MysqlSourceOptions Options(const std::string& pipeline, uint32_t server_id,
                            const std::vector<std::string>& tables, SnapshotMode snapshot) {

@@ -4,6 +4,8 @@
 // drains. The server (and its binlog) is shared by the tests of one binary.
 #pragma once
 
+#include "tests/lib/source_runner.h"
+
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -49,42 +51,13 @@ std::string TempDir();
 bool Eventually(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-class SourceRunner {
+// The shared SourceRunner (tests/lib/source_runner.h) over a MysqlSource.
+class SourceRunner : public cdc::testing::SourceRunner {
  public:
   SourceRunner(MysqlSourceOptions options, const std::string& state_path, size_t queue_chunks = 64);
-  ~SourceRunner();
-
-  core::Status Prepare();
-  void Start();  // Run() on a thread
-  // Stops the reader and joins; returns what Run() returned.
-  core::Status Stop();
-
-  // Drains the queue into events() until `condition(events())` or timeout.
-  bool CollectUntil(const std::function<bool(const std::vector<core::SourceEvent>&)>& condition,
-                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
-  // Collects until at least `n` row changes have arrived.
-  bool CollectRows(size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(30));
-  const std::vector<core::SourceEvent>& events() const { return events_; }
-  std::vector<core::RowChange> Changes() const;
-  std::vector<core::TxEnd> TxEnds() const;
-
-  core::Source& source() { return *source_; }
-  core::StateStore& state() { return *state_; }
-
- private:
-  core::ChangeQueue queue_;
-  core::Metrics metrics_;
-  std::unique_ptr<core::StateStore> state_;
-  std::unique_ptr<core::Source> source_;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
-  std::atomic<bool> finished_{false};
-  core::Status result_;
-  std::vector<core::SourceEvent> events_;
 };
 
-// Value of `column` in a row (after, or before), by the change's schema.
-const core::Value& Col(const core::RowChange& change, const std::string& column, bool before = false);
+using cdc::testing::Col;
 
 // Options for a source reading `tables` ("db.table") with a short heartbeat.
 MysqlSourceOptions Options(const std::string& pipeline, uint32_t server_id,

@@ -59,94 +59,9 @@ bool Eventually(const std::function<bool()>& condition, std::chrono::millisecond
 }
 
 SourceRunner::SourceRunner(PostgresSourceOptions options, const std::string& state_path, size_t queue_chunks)
-    : queue_(queue_chunks) {
-  auto state = core::StateStore::Open(state_path, options.pipeline);
-  if (!state) throw std::runtime_error("state store: " + state.error().Describe());
-  state_ = std::move(*state);
-  source_ = MakePostgresSource(options, *state_, metrics_);
-}
-
-SourceRunner::~SourceRunner() { (void)Stop(); }
-
-core::Status SourceRunner::Prepare() { return source_->Prepare(); }
-
-void SourceRunner::Start() {
-  stop_ = false;
-  finished_ = false;
-  thread_ = std::thread([this] {
-    core::ChangeWriter writer(queue_);
-    result_ = source_->Run(writer, stop_);
-    writer.Flush();
-    finished_ = true;
-  });
-}
-
-core::Status SourceRunner::Stop() {
-  stop_ = true;
-  if (thread_.joinable()) {
-    // A reader blocked on a full queue needs room (or a close) to see `stop`.
-    while (!finished_.load()) {
-      if (auto chunk = queue_.Pop(std::chrono::milliseconds(20))) {
-        Append(*chunk);
-      }
-    }
-    thread_.join();
-  }
-  return result_;
-}
-
-bool SourceRunner::CollectUntil(const std::function<bool(const std::vector<core::SourceEvent>&)>& condition,
-                                std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    if (condition(events_)) return true;
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    if (auto chunk = queue_.Pop(std::chrono::milliseconds(50))) {
-      Append(*chunk);
-    } else if (finished_.load()) {
-      // Run returned: nothing more will come.
-      return condition(events_);
-    }
-  }
-}
-
-void SourceRunner::Append(core::ChangeChunk& chunk) {
-  for (auto& e : chunk) {
-    if (std::holds_alternative<core::TxEnd>(e)) ++tx_ends_;
-    events_.push_back(std::move(e));
-  }
-}
-
-bool SourceRunner::CollectTxEnds(size_t n, std::chrono::milliseconds timeout) {
-  return CollectUntil([&](const std::vector<core::SourceEvent>&) { return tx_ends_ >= n; }, timeout);
-}
-
-std::vector<core::RowChange> SourceRunner::Changes() const {
-  std::vector<core::RowChange> out;
-  for (const auto& e : events_) {
-    if (auto* c = std::get_if<core::RowChange>(&e)) out.push_back(*c);
-  }
-  return out;
-}
-
-std::vector<core::TxEnd> SourceRunner::TxEnds() const {
-  std::vector<core::TxEnd> out;
-  for (const auto& e : events_) {
-    if (auto* t = std::get_if<core::TxEnd>(&e)) out.push_back(*t);
-  }
-  return out;
-}
-
-const core::Value& Col(const core::RowChange& change, const std::string& column, bool before) {
-  static const core::Value kMissing = core::Value::Absent();
-  int i = change.table->ColumnIndex(column);
-  const auto& row = before ? change.before : change.after;
-  if (i < 0 || static_cast<size_t>(i) >= row.size()) {
-    ADD_FAILURE() << "no column " << column << " in " << change.table->QualifiedName()
-                  << (before ? " (before)" : " (after)");
-    return kMissing;
-  }
-  return row[static_cast<size_t>(i)];
-}
+    : cdc::testing::SourceRunner(
+          options.pipeline, state_path,
+          [options](core::StateStore& state, core::Metrics& metrics) { return MakePostgresSource(options, state, metrics); },
+          queue_chunks) {}
 
 }  // namespace cdc::pg::testing

@@ -3,6 +3,8 @@
 // and a source running on its own thread into a ChangeQueue the test drains.
 #pragma once
 
+#include "tests/lib/source_runner.h"
+
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -36,47 +38,12 @@ std::string TempDir();
 bool Eventually(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-class SourceRunner {
+// The shared SourceRunner (tests/lib/source_runner.h) over a PostgresSource.
+class SourceRunner : public cdc::testing::SourceRunner {
  public:
   SourceRunner(PostgresSourceOptions options, const std::string& state_path, size_t queue_chunks = 64);
-  ~SourceRunner();
-
-  core::Status Prepare();
-  void Start();  // Run() on a thread
-  // Stops the reader and joins; returns what Run() returned.
-  core::Status Stop();
-
-  // Drains the queue into events() until `condition(events())` or timeout.
-  bool CollectUntil(const std::function<bool(const std::vector<core::SourceEvent>&)>& condition,
-                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
-  // Same, until at least `n` TxEnds arrived (counted as they arrive: cheap on big runs).
-  bool CollectTxEnds(size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(30));
-  const std::vector<core::SourceEvent>& events() const { return events_; }
-  std::vector<core::RowChange> Changes() const;
-  std::vector<core::TxEnd> TxEnds() const;
-  size_t CountTxEnds() const { return TxEnds().size(); }
-
-  core::Source& source() { return *source_; }
-  core::StateStore& state() { return *state_; }
-  core::ChangeQueue& queue() { return queue_; }
-  bool running() const { return thread_.joinable() && !finished_.load(); }
-
- private:
-  core::ChangeQueue queue_;
-  core::Metrics metrics_;
-  std::unique_ptr<core::StateStore> state_;
-  std::unique_ptr<core::Source> source_;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
-  std::atomic<bool> finished_{false};
-  core::Status result_;
-  void Append(core::ChangeChunk& chunk);
-
-  std::vector<core::SourceEvent> events_;
-  size_t tx_ends_ = 0;
 };
 
-// Value of `column` in a row (after or before), by the change's schema.
-const core::Value& Col(const core::RowChange& change, const std::string& column, bool before = false);
+using cdc::testing::Col;
 
 }  // namespace cdc::pg::testing

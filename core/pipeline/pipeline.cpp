@@ -78,7 +78,6 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     reader.join();
   };
 
-  Status result;
   auto idle_since = Clock::now();
   bool was_idle = false;
   for (;;) {
@@ -132,7 +131,7 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
   if (!drained) {
     log->warn("drain timeout: records still in flight were not confirmed and will be resent on restart");
   }
-  return result;
+  return {};
 }
 
 Status Pipeline::Handle(SourceEvent& event) {
@@ -168,7 +167,7 @@ Status Pipeline::HandleChange(RowChange& change) {
         if (name == record.destination) sink = candidate;
       }
     }
-    if (record.kind == RecordKind::kEvent && change.op != Op::kSnapshot) NoteEventWindow(record, change.op);
+    if (record.kind == RecordKind::kEvent && change.op != Op::kSnapshot) NoteEventWindow(record);
     record.ticket = checkpointer_.Track();
     if (auto st = sink->Submit(std::move(record)); !st) return st;
   }
@@ -191,7 +190,7 @@ Status Pipeline::DeadLetterRow(const RowChange& change, const MappingFailure& fa
   return {};
 }
 
-void Pipeline::NoteEventWindow(const Record& record, Op) {
+void Pipeline::NoteEventWindow(const Record& record) {
   if (record.event_time_us == 0) return;
   const int64_t skew = NowUs() - record.event_time_us;
   if (skew <= kAutomationWindowUs && skew >= -kAutomationWindowUs) return;

@@ -50,7 +50,7 @@ class Pipeline : public AckListener {
   bool Idle() const;
   std::optional<Error> SinkFailure() const;
   bool DrainSinks(std::chrono::milliseconds timeout);
-  void NoteEventWindow(const Record& record, Op op);
+  void NoteEventWindow(const Record& record);
 
   PipelineOptions options_;
   Source& source_;

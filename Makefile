@@ -3,11 +3,13 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?=
 N ?= 1000000
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 
 PACKAGES := $(shell sed -e 's/\#.*//' cmake/debian-packages.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test unit demo bench clean
+.PHONY: all deps build test unit demo bench fuzz clean
 
 all: build
 
@@ -37,5 +39,12 @@ demo: build
 bench: build
 	tests/bench/run.sh $(BUILD) $(N)
 
+# libFuzzer targets (clang, ASan+UBSan) in their own build dir; each runs FUZZ_SECONDS.
+fuzz: deps
+	@[ -f $(FUZZ_BUILD)/build.ninja ] || cmake -S . -B $(FUZZ_BUILD) -G Ninja \
+	  -DCMAKE_CXX_COMPILER=clang++-14 -DCDC_FUZZ=ON $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) --target cdc_fuzz_all -j $(JOBS)
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD)

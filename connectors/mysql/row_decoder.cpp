@@ -159,6 +159,9 @@ core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const T
   std::vector<Row> rows;
   ByteReader r(header.rows);
   while (!r.empty()) {
+    // An image over no present columns takes no bytes: without this check the
+    // rest of the event would be read as endless empty rows (found by fuzzing).
+    const size_t start = r.offset();
     Row row;
     switch (header.kind) {
       case RowsKind::kWrite: {
@@ -175,6 +178,10 @@ core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const T
                                                          header.partial_json ? &row.before : nullptr));
         break;
       }
+    }
+    if (r.offset() == start) {
+      return core::Fail(core::Error::BadData("rows event of " + map.database + "." + map.table +
+                                             " has row data but no column in its image"));
     }
     rows.push_back(std::move(row));
   }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/mysql/row_decoder.h"
 #include "tests/fuzz/fuzz_inputs.h"
 
 namespace cdc::fuzz {
@@ -63,6 +64,29 @@ TEST(FuzzRegressionTest, FramesSplitByBigEndianLengthAndTheLastTakesTheRest) {
   SplitFrames(std::string_view("\x00\x02" "ab" "\x00\x05" "cd", 8),
               [&](std::string_view f) { frames.emplace_back(f); });
   EXPECT_EQ(frames, (std::vector<std::string>{"ab", "cd"}));
+}
+
+// fuzz_binlog finding (regressions/binlog/rows-image-of-no-columns): a rows
+// event whose column bitmap selects nothing has zero-byte images, and the
+// decoder read the rest of the event as endless empty rows.
+TEST(FuzzFindingTest, RowsImageOverNoColumnsIsBadDataNotAnEndlessLoop) {
+  mysql::TableMap map;
+  map.database = "shop";
+  map.table = "t";
+  map.types = {mysql::kTypeLong};
+  map.real_types = {mysql::kTypeLong};
+  map.meta = {0};
+  map.nullable = {false};
+  mysql::RowsHeader header;
+  header.kind = mysql::RowsKind::kWrite;
+  header.column_count = 1;
+  header.columns_before = {false};
+  header.rows = std::string_view("\x00\x00", 2);
+  auto rows = mysql::DecodeRowImages(header, map);
+  ASSERT_FALSE(rows);
+  EXPECT_EQ(rows.error().kind, core::ErrorKind::kBadData);
+  EXPECT_NE(rows.error().message.find("shop.t has row data but no column in its image"), std::string::npos)
+      << rows.error().message;
 }
 
 }  // namespace

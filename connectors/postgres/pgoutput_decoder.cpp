@@ -53,7 +53,13 @@ core::Error Malformed(char type, const std::string& what) {
 core::Result<int64_t> ReadTime(ByteReader& in) {
   int64_t pg_time = 0;
   CDC_ASSIGN_OR_RETURN(pg_time, in.ReadI64());
-  return pg_time + kPostgresEpochOffsetUs;
+  // A commit time near the int64 limits cannot be a real one; shifting it to
+  // the Unix epoch would overflow (found by fuzzing).
+  int64_t unix_time = 0;
+  if (__builtin_add_overflow(pg_time, kPostgresEpochOffsetUs, &unix_time)) {
+    return core::Fail(core::Error::Bug("pgoutput timestamp " + std::to_string(pg_time) + " is out of range"));
+  }
+  return unix_time;
 }
 
 core::Result<TupleData> ReadTuple(ByteReader& in) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "connectors/mysql/row_decoder.h"
+#include "connectors/postgres/pgoutput_decoder.h"
 #include "tests/fuzz/fuzz_inputs.h"
 
 namespace cdc::fuzz {
@@ -87,6 +88,20 @@ TEST(FuzzFindingTest, RowsImageOverNoColumnsIsBadDataNotAnEndlessLoop) {
   EXPECT_EQ(rows.error().kind, core::ErrorKind::kBadData);
   EXPECT_NE(rows.error().message.find("shop.t has row data but no column in its image"), std::string::npos)
       << rows.error().message;
+}
+
+// fuzz_pgoutput finding (regressions/pgoutput/commit-time-overflow): a commit
+// time near INT64_MAX overflowed (UB) when shifted to the Unix epoch.
+TEST(FuzzFindingTest, PgoutputBeginWithCommitTimeAtTheInt64LimitIsMalformed) {
+  std::string begin = "B";
+  begin += std::string(8, '\0');                     // final LSN
+  begin += "\x7f" + std::string(7, '\xff');          // commit time INT64_MAX
+  begin += std::string(3, '\0') + "\x07";            // xid 7
+  pg::PgoutputDecoder decoder;
+  auto message = decoder.Decode(begin);
+  ASSERT_FALSE(message);
+  EXPECT_EQ(message.error().kind, core::ErrorKind::kBug);
+  EXPECT_NE(message.error().message.find("out of range"), std::string::npos) << message.error().message;
 }
 
 }  // namespace

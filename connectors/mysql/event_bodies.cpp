@@ -97,6 +97,8 @@ core::Result<Rotate> DecodeRotate(std::string_view body, uint8_t post_header_len
   return rot;
 }
 
+constexpr uint64_t kMaxDeflateRatio = 1032;
+
 core::Result<std::string_view> MariaUncompress(std::string_view data, std::string& storage) {
   ByteReader r(data);
   MYSQL_ASSIGN_OR_RETURN(uint8_t head, r.U8());
@@ -107,9 +109,15 @@ core::Result<std::string_view> MariaUncompress(std::string_view data, std::strin
   if (len_bytes < 1 || len_bytes > 4) return core::Fail(Bad("compressed event: bad length size"));
   MYSQL_ASSIGN_OR_RETURN(uint64_t expected, r.UintBe(len_bytes));
   if (expected > (1ULL << 30)) return core::Fail(Bad("compressed event: implausible size"));
+  std::string_view in = r.Rest();
+  // deflate inflates at most ~1032:1: a larger claim is corrupt, and must not
+  // make a few bytes allocate up to 1 GiB before zlib fails (found by fuzzing).
+  if (expected > static_cast<uint64_t>(in.size()) * kMaxDeflateRatio + 64) {
+    return core::Fail(Bad("compressed event: " + std::to_string(expected) + " bytes cannot come from " +
+                          std::to_string(in.size()) + " compressed bytes"));
+  }
   storage.assign(expected, '\0');
   uLongf out_len = static_cast<uLongf>(expected);
-  std::string_view in = r.Rest();
   int rc = uncompress(reinterpret_cast<Bytef*>(storage.data()), &out_len,
                       reinterpret_cast<const Bytef*>(in.data()), static_cast<uLong>(in.size()));
   if (rc != Z_OK || out_len != expected) {

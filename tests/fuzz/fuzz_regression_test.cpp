@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/mysql/event_bodies.h"
 #include "connectors/mysql/row_decoder.h"
 #include "connectors/postgres/pgoutput_decoder.h"
 #include "tests/fuzz/fuzz_inputs.h"
@@ -102,6 +103,21 @@ TEST(FuzzFindingTest, PgoutputBeginWithCommitTimeAtTheInt64LimitIsMalformed) {
   ASSERT_FALSE(message);
   EXPECT_EQ(message.error().kind, core::ErrorKind::kBug);
   EXPECT_NE(message.error().message.find("out of range"), std::string::npos) << message.error().message;
+}
+
+// fuzz_binlog finding (regressions/binlog/compressed-size-claim-of-1gib): a
+// MariaDB compressed event claiming up to 1 GiB made a few bytes allocate and
+// clear that much before zlib failed.
+TEST(FuzzFindingTest, CompressedEventClaimingMoreThanZlibCanInflateIsRefusedBeforeAllocating) {
+  // Header 0x83: zlib, 3-byte big-endian length 0x100000 (1 MiB), then 2 bytes.
+  const std::string event("\x83\x10\x00\x00\x78\x9c", 6);
+  std::string storage;
+  auto inflated = mysql::MariaUncompress(event, storage);
+  ASSERT_FALSE(inflated);
+  EXPECT_EQ(inflated.error().kind, core::ErrorKind::kBadData);
+  EXPECT_NE(inflated.error().message.find("1048576 bytes cannot come from 2 compressed bytes"), std::string::npos)
+      << inflated.error().message;
+  EXPECT_EQ(storage.capacity() < 1048576, true);
 }
 
 }  // namespace

@@ -40,6 +40,9 @@ struct SinkConfig {
   int max_in_flight = 4;
   std::string contact_sync = "auto";  // auto | always | never  (?_sync on contact batches)
   std::string ca_file;              // extra CA bundle for HTTPS
+  // HTTPS without certificate/host verification: only with an explicit
+  // `insecure_skip_verify: true`, and the sink warns at every start.
+  bool insecure_skip_verify = false;
   int timeout_ms = 30000;           // per request
   int line = 0;
 };

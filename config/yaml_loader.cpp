@@ -191,7 +191,7 @@ class Loader {
     s.line = node.Mark().line + 1;
     CDC_TRY(r_.CheckMap(node, "sink",
                         {"name", "kind", "url", "project", "datasource", "token", "token_file", "batch_size",
-                         "linger_ms", "max_in_flight", "contact_sync", "ca_file", "timeout_ms", "path"}));
+                         "linger_ms", "max_in_flight", "contact_sync", "ca_file", "insecure_skip_verify", "timeout_ms", "path"}));
     if (in_list) CDC_TRY(Require(node, "name", "sink"));
     if (node["name"]) {
       CDC_TRY_ASSIGN(s.name, r_.Scalar(node["name"], "name"));
@@ -242,6 +242,9 @@ class Loader {
       std::string ca;
       CDC_TRY_ASSIGN(ca, r_.Scalar(node["ca_file"], "ca_file"));
       s.ca_file = ResolvePath(c_.dir, ca);
+    }
+    if (node["insecure_skip_verify"]) {
+      CDC_TRY_ASSIGN(s.insecure_skip_verify, r_.Boolean(node["insecure_skip_verify"], "insecure_skip_verify"));
     }
     return {};
   }

@@ -82,6 +82,7 @@ core::Result<NamedSinks> MakeSinks(const config::PipelineConfig& config, core::A
     options.datasource = sc.datasource;
     options.token = sc.token;
     options.ca_file = sc.ca_file;
+    options.insecure_skip_verify = sc.insecure_skip_verify;
     options.batch_size = sc.batch_size;
     options.linger_ms = sc.linger_ms;
     options.max_in_flight = sc.max_in_flight;

@@ -74,8 +74,10 @@ CURL* HttpClient::NewHandle(Transfer& transfer) {
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, options_.timeout_ms);
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, std::min<long>(options_.timeout_ms, 10000));
   curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+  // Verification stays on unless the config says insecure_skip_verify: true.
+  const bool verify = !options_.insecure_skip_verify;
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
   if (!options_.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options_.ca_file.c_str());
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, AppendBody);
@@ -96,6 +98,8 @@ HttpResponse HttpClient::Finish(Transfer& transfer, int code) {
   if (code != CURLE_OK) {
     response.transport_error =
         transfer.error[0] ? transfer.error : curl_easy_strerror(static_cast<CURLcode>(code));
+    response.tls_verification_failed = code == CURLE_PEER_FAILED_VERIFICATION ||
+                                       code == CURLE_SSL_CACERT_BADFILE;
     return response;
   }
   curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &response.status);

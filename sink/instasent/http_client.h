@@ -28,6 +28,9 @@ struct HttpRequest {
 struct HttpResponse {
   long status = 0;              // 0 when no HTTP answer arrived
   std::string transport_error;  // curl's message when status == 0
+  // The server's certificate did not verify (wrong or missing CA, name
+  // mismatch) or the CA file is unreadable: retrying cannot help.
+  bool tls_verification_failed = false;
   std::string body;
   std::optional<std::string> rate_limit_remaining;  // X-RateLimit-Remaining
   std::optional<std::string> rate_limit_reset;      // X-RateLimit-Reset
@@ -40,6 +43,8 @@ class HttpClient {
     std::string token;
     std::string ca_file;  // extra CA bundle; empty = the system store
     long timeout_ms = 30000;
+    // Turns off peer and host name verification (config: insecure_skip_verify).
+    bool insecure_skip_verify = false;
   };
   using Callback = std::function<void(HttpResponse)>;
 

@@ -133,7 +133,13 @@ core::Status InstasentSink::Start() {
   if (options_.batch_size < 1 || options_.batch_size > 100) {
     return core::Fail(core::Error::Config("sink " + options_.name + ": batch_size must be 1..100"));
   }
-  auto http = HttpClient::Create({options_.token, options_.ca_file, options_.timeout_ms});
+  if (options_.insecure_skip_verify) {
+    log_->warn("sink {}: TLS certificate verification is OFF (insecure_skip_verify: true); "
+               "anyone on the path to {} can read the token and the data",
+               options_.name, options_.url);
+  }
+  auto http = HttpClient::Create(
+      {options_.token, options_.ca_file, options_.timeout_ms, options_.insecure_skip_verify});
   if (!http) return core::Fail(http.error());
   http_ = std::move(*http);
 
@@ -144,6 +150,14 @@ core::Status InstasentSink::Start() {
         "sink " + options_.name + ": the Instasent API answered " + std::to_string(probe.status) + " (" +
         ErrorMessage(probe.body) + ") for project " + options_.project + ", datasource " +
         options_.datasource + ": check the url, token, project and datasource");
+    Fail(error);
+    return core::Fail(error);
+  }
+  if (probe.tls_verification_failed) {
+    // A certificate that does not verify will not verify later: stop with the reason.
+    core::Error error = core::Error::Config(
+        "sink " + options_.name + ": cannot verify the TLS certificate of " + options_.url + " (" +
+        probe.transport_error + "): set ca_file to the CA that signed it");
     Fail(error);
     return core::Fail(error);
   }

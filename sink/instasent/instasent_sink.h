@@ -33,6 +33,7 @@ struct InstasentSinkOptions {
   std::string datasource;
   std::string token;
   std::string ca_file;
+  bool insecure_skip_verify = false;  // logged as a warning at Start
   int batch_size = 100;  // 1..100
   int linger_ms = 200;
   int max_in_flight = 4;   // ordering lanes, one request in flight each

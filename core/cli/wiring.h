@@ -32,9 +32,9 @@ core::Result<LoadedPipeline> LoadPipeline(const CommonOptions& common, bool comp
 std::unique_ptr<core::Source> MakeSource(const config::PipelineConfig& config, const core::Mapping& mapping,
                                          core::StateStore& state, core::Metrics& metrics);
 
-// Runs the database prerequisite checks `validate` reports (read-only);
-// appends one readable line per problem.
-core::Status CheckSource(const config::PipelineConfig& config, const core::Mapping& mapping,
+// Runs the database prerequisite checks `validate` reports (read-only) for
+// the tables and columns in `needs`; appends one readable line per problem.
+core::Status CheckSource(const config::PipelineConfig& config, const std::vector<core::Mapping::TableNeeds>& needs,
                          std::vector<std::string>& problems);
 
 using NamedSinks = std::vector<std::pair<std::string, std::unique_ptr<core::Sink>>>;

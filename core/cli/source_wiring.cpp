@@ -31,7 +31,7 @@ std::unique_ptr<core::Source> MakeSource(const config::PipelineConfig& config, c
 }
 
 core::Status CheckSource(const config::PipelineConfig& config, const std::vector<core::Mapping::TableNeeds>& needs,
-                         std::vector<std::string>& problems) {
+                         std::vector<std::string>& problems, std::vector<std::string>* warnings) {
   const auto& sc = config.source;
   if (sc.kind == "mysql") {
     auto dsn = mysql::MysqlDsn::Parse(sc.dsn);
@@ -45,6 +45,7 @@ core::Status CheckSource(const config::PipelineConfig& config, const std::vector
     options.default_database = config::MappingContextFor(config).default_schema;
     options.needs_snapshot = sc.snapshot != "never";
     auto report = mysql::RunChecks(**conn, options);
+    if (report && warnings != nullptr) warnings->insert(warnings->end(), report->warnings.begin(), report->warnings.end());
     if (!report) {
       // One kConfig error lists every problem as "\n  - ..." lines.
       const std::string& message = report.error().message;

@@ -33,11 +33,12 @@ std::optional<LiveTables> CheckDatabase(const config::PipelineConfig& config, co
   }
   const size_t before = findings.problems.size();
   CheckMappedColumns(outline, *live, findings);
-  std::vector<std::string> problems;
-  if (auto st = CheckSource(config, PresentNeeds(needs, *live), problems); !st) {
+  std::vector<std::string> problems, warnings;
+  if (auto st = CheckSource(config, PresentNeeds(needs, *live), problems, &warnings); !st) {
     problems.push_back(core::Redact(st.error().Describe()));
   }
   for (auto& p : problems) findings.Problem("", config.source.kind + " source: " + p);
+  for (auto& w : warnings) findings.Warning("", config.source.kind + " source: " + w);
   if (findings.problems.size() == before) std::cout << config.source.kind << " source: ok\n";
   return std::move(*live);
 }

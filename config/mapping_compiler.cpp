@@ -132,8 +132,8 @@ class Compiler {
     return mask;
   }
 
-  Result<Template> Compile(const YAML::Node& node, const std::string& key, ColumnSlots& slots,
-                           FieldRole role, const std::string& name = {}) {
+  Result<Template> Compile(const YAML::Node& node, const std::string& key, ColumnSlots& slots, FieldRole role,
+                           const std::string& name = {}) {
     std::string text;
     CDC_TRY_ASSIGN(text, r_.Scalar(node, key));
     auto t = Template::Compile(text, slots);
@@ -173,7 +173,8 @@ class Compiler {
     CDC_TRY_ASSIGN(spec.user_id, Compile(node["user_id"], "user_id", e.slots, FieldRole::kUserId));
     if (node["attributes"]) {
       if (current_ != nullptr) current_->fields_where = r_.Where(node["attributes"]);
-      CDC_TRY_ASSIGN(spec.attributes, Fields(node["attributes"], "attributes", e.slots, FieldRole::kAttribute));
+      CDC_TRY_ASSIGN(spec.attributes,
+                     Fields(node["attributes"], "attributes", e.slots, FieldRole::kAttribute));
     }
     // DESIGN.md writes on_delete beside `contact:`; inside it is accepted too.
     for (const YAML::Node& holder : {entry, node}) {
@@ -202,13 +203,15 @@ class Compiler {
     CDC_TRY_ASSIGN(spec.type, Compile(node["type"], "type", e.slots, FieldRole::kEventType));
     CDC_TRY_ASSIGN(spec.user_id, Compile(node["user_id"], "user_id", e.slots, FieldRole::kUserId));
     if (node["id"]) CDC_TRY_ASSIGN(spec.id, Compile(node["id"], "id", e.slots, FieldRole::kEventId));
-    if (node["date"]) CDC_TRY_ASSIGN(spec.date, Compile(node["date"], "date", e.slots, FieldRole::kEventDate));
+    if (node["date"])
+      CDC_TRY_ASSIGN(spec.date, Compile(node["date"], "date", e.slots, FieldRole::kEventDate));
     if (current_ != nullptr) {
       // A missing required parameter is reported at `parameters:`, else at `type:`.
       current_->fields_where = r_.Where(node["parameters"] ? node["parameters"] : node["type"]);
     }
     if (node["parameters"])
-      CDC_TRY_ASSIGN(spec.parameters, Fields(node["parameters"], "parameters", e.slots, FieldRole::kParameter));
+      CDC_TRY_ASSIGN(spec.parameters,
+                     Fields(node["parameters"], "parameters", e.slots, FieldRole::kParameter));
     if (node["user_data"]) {
       NamedTemplates data;
       CDC_TRY_ASSIGN(data, Fields(node["user_data"], "user_data", e.slots, FieldRole::kUserData));

@@ -27,13 +27,13 @@ const char* FieldRoleKey(FieldRole role);  // "attributes", "parameters", "type"
 
 struct FieldOutline {
   FieldRole role = FieldRole::kUserId;
-  std::string name;        // attribute/parameter name; empty for the other roles
-  std::string where;       // "file:line:column" of the template (the value)
-  std::string name_where;  // of the name (the key) for named fields; else == where
-  std::string text;        // the template (or condition) as compiled, ${ENV} expanded
+  std::string name;                  // attribute/parameter name; empty for the other roles
+  std::string where;                 // "file:line:column" of the template (the value)
+  std::string name_where;            // of the name (the key) for named fields; else == where
+  std::string text;                  // the template (or condition) as compiled, ${ENV} expanded
   std::vector<std::string> columns;  // every column it reads, in order
-  bool typed = false;      // one placeholder and nothing else: keeps a type
-  bool constant = false;   // no placeholder at all
+  bool typed = false;                // one placeholder and nothing else: keeps a type
+  bool constant = false;             // no placeholder at all
   // What a typed template yields: kAbsent = the type of columns[0] (no
   // converting filter); else the last converting filter's result (kString for
   // text filters, kInt, kDouble, kDecimal, or kDate for date('%Y-%m-%d')).
@@ -42,11 +42,11 @@ struct FieldOutline {
 };
 
 struct EntryOutline {
-  std::string name;        // "mappings[1] (public.orders event purchase)"
-  std::string table;       // "schema.table"
-  std::string sink;        // the sink it routes to (the default sink's name when unset)
-  bool contact = false;    // contact mapping; else an event mapping
-  std::string where;       // of the item
+  std::string name;          // "mappings[1] (public.orders event purchase)"
+  std::string table;         // "schema.table"
+  std::string sink;          // the sink it routes to (the default sink's name when unset)
+  bool contact = false;      // contact mapping; else an event mapping
+  std::string where;         // of the item
   std::string table_where;   // of its `table:` value
   std::string fields_where;  // of `parameters:` (events) / `attributes:` (contacts), else of the item
   std::vector<FieldOutline> fields;

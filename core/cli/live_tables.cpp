@@ -1,7 +1,8 @@
 #include "core/cli/live_tables.h"
 
-#include <algorithm>
 #include <strings.h>
+
+#include <algorithm>
 
 #include "connectors/mysql/mysql_checks.h"
 #include "connectors/mysql/mysql_connection.h"
@@ -35,7 +36,8 @@ core::Result<LiveTables> DescribePostgres(const std::string& dsn, const std::vec
   return live;
 }
 
-core::Result<LiveTables> DescribeMysql(const config::PipelineConfig& config, const std::vector<std::string>& names) {
+core::Result<LiveTables> DescribeMysql(const config::PipelineConfig& config,
+                                       const std::vector<std::string>& names) {
   auto dsn = mysql::MysqlDsn::Parse(config.source.dsn);
   if (!dsn) return core::Fail(dsn.error());
   auto conn = mysql::MysqlConnection::Connect(*dsn);
@@ -54,7 +56,8 @@ core::Result<LiveTables> DescribeMysql(const config::PipelineConfig& config, con
     t.table = name;
     t.exists = !rows->rows.empty();
     for (const auto& row : rows->rows) {
-      const std::string column = row[0].value_or(""), data_type = row[1].value_or(""), type = row[2].value_or("");
+      const std::string column = row[0].value_or(""), data_type = row[1].value_or(""),
+                        type = row[2].value_or("");
       t.columns.push_back({column, type, MysqlTypeKind(data_type)});
     }
   }
@@ -70,7 +73,8 @@ const LiveTable* LiveTables::Find(const std::string& table) const {
 
 const LiveColumn* LiveTables::FindColumn(const LiveTable& table, const std::string& column) const {
   for (const auto& c : table.columns) {
-    if (case_insensitive_columns ? strcasecmp(c.name.c_str(), column.c_str()) == 0 : c.name == column) return &c;
+    if (case_insensitive_columns ? strcasecmp(c.name.c_str(), column.c_str()) == 0 : c.name == column)
+      return &c;
   }
   return nullptr;
 }
@@ -130,9 +134,10 @@ ValueKind PostgresTypeKind(uint32_t type_oid, const std::string& type_name) {
 
 ValueKind MysqlTypeKind(const std::string& data_type) {
   std::string t = data_type;
-  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (t == "tinyint" || t == "smallint" || t == "mediumint" || t == "int" || t == "integer" || t == "bigint" ||
-      t == "year" || t == "bit") {
+  std::transform(t.begin(), t.end(), t.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (t == "tinyint" || t == "smallint" || t == "mediumint" || t == "int" || t == "integer" ||
+      t == "bigint" || t == "year" || t == "bit") {
     return ValueKind::kInt;
   }
   if (t == "decimal" || t == "numeric") return ValueKind::kDecimal;
@@ -145,7 +150,8 @@ ValueKind MysqlTypeKind(const std::string& data_type) {
   if (t.find("blob") != std::string::npos || t == "binary" || t == "varbinary" || t == "geometry") {
     return ValueKind::kBytes;
   }
-  if (t.find("char") != std::string::npos || t.find("text") != std::string::npos || t == "enum" || t == "set") {
+  if (t.find("char") != std::string::npos || t.find("text") != std::string::npos || t == "enum" ||
+      t == "set") {
     return ValueKind::kString;
   }
   return ValueKind::kAbsent;

@@ -14,7 +14,7 @@ namespace cdc::cli {
 
 struct LiveColumn {
   std::string name;
-  std::string type;  // as the database names it: "numeric(10,2)", "varchar"
+  std::string type;                                 // as the database names it: "numeric(10,2)", "varchar"
   core::ValueKind kind = core::ValueKind::kAbsent;  // kAbsent: not known (domains, user types)
 };
 

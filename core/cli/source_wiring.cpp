@@ -30,7 +30,8 @@ std::unique_ptr<core::Source> MakeSource(const config::PipelineConfig& config, c
   return pg::MakePostgresSource(options, state, metrics);
 }
 
-core::Status CheckSource(const config::PipelineConfig& config, const std::vector<core::Mapping::TableNeeds>& needs,
+core::Status CheckSource(const config::PipelineConfig& config,
+                         const std::vector<core::Mapping::TableNeeds>& needs,
                          std::vector<std::string>& problems, std::vector<std::string>* warnings) {
   const auto& sc = config.source;
   if (sc.kind == "mysql") {
@@ -45,7 +46,8 @@ core::Status CheckSource(const config::PipelineConfig& config, const std::vector
     options.default_database = config::MappingContextFor(config).default_schema;
     options.needs_snapshot = sc.snapshot != "never";
     auto report = mysql::RunChecks(**conn, options);
-    if (report && warnings != nullptr) warnings->insert(warnings->end(), report->warnings.begin(), report->warnings.end());
+    if (report && warnings != nullptr)
+      warnings->insert(warnings->end(), report->warnings.begin(), report->warnings.end());
     if (!report) {
       // One kConfig error lists every problem as "\n  - ..." lines.
       const std::string& message = report.error().message;
@@ -53,7 +55,8 @@ core::Status CheckSource(const config::PipelineConfig& config, const std::vector
       if (at == std::string::npos) problems.push_back(message);
       while (at != std::string::npos) {
         const size_t next = message.find("\n  - ", at + 5);
-        problems.push_back(message.substr(at + 5, next == std::string::npos ? std::string::npos : next - at - 5));
+        problems.push_back(
+            message.substr(at + 5, next == std::string::npos ? std::string::npos : next - at - 5));
         at = next;
       }
     }

@@ -22,7 +22,8 @@ namespace {
 // The database: located table/column problems first, then the source's own
 // prerequisite checks over what exists. Returns the live tables when read.
 std::optional<LiveTables> CheckDatabase(const config::PipelineConfig& config, const core::Mapping& mapping,
-                                        const std::vector<config::EntryOutline>& outline, Findings& findings) {
+                                        const std::vector<config::EntryOutline>& outline,
+                                        Findings& findings) {
   const auto needs = mapping.Tables();
   std::vector<std::string> names;
   for (const auto& n : needs) names.push_back(n.table);
@@ -65,7 +66,8 @@ void CheckInstasentSink(const config::SinkConfig& sc, const std::vector<config::
   std::cout << ")\n";
   if (!fetched->unavailable.empty()) {
     findings.Warning("", "sink " + sc.name + ": the datasource specs could not be read (" +
-                             core::Redact(fetched->unavailable) + "); mapped names are checked only as far as read");
+                             core::Redact(fetched->unavailable) +
+                             "); mapped names are checked only as far as read");
   }
   CheckAgainstSpecs(outline, sc.name, sc.datasource, specs, live, findings);
 }

@@ -9,7 +9,8 @@ namespace cdc::cli {
 namespace {
 
 std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -43,8 +44,9 @@ std::pair<long, long> Place(const std::string& line, const std::string& file) {
 }
 
 void Sort(std::vector<std::string>& lines, const std::string& file) {
-  std::stable_sort(lines.begin(), lines.end(),
-                   [&](const std::string& a, const std::string& b) { return Place(a, file) < Place(b, file); });
+  std::stable_sort(lines.begin(), lines.end(), [&](const std::string& a, const std::string& b) {
+    return Place(a, file) < Place(b, file);
+  });
 }
 
 }  // namespace

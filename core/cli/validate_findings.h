@@ -12,8 +12,12 @@ struct Findings {
   std::vector<std::string> problems;
   std::vector<std::string> warnings;
 
-  void Problem(const std::string& where, const std::string& message) { problems.push_back(Line(where, message)); }
-  void Warning(const std::string& where, const std::string& message) { warnings.push_back(Line(where, message)); }
+  void Problem(const std::string& where, const std::string& message) {
+    problems.push_back(Line(where, message));
+  }
+  void Warning(const std::string& where, const std::string& message) {
+    warnings.push_back(Line(where, message));
+  }
 
   // Orders lines that start with "`file`:line:col:" by line and column, after
   // the unlocated ones (which keep their order).

@@ -9,7 +9,8 @@ namespace {
 using core::ValueKind;
 
 std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -41,7 +42,9 @@ const char* KindText(ValueKind kind) {
   }
 }
 
-bool IsNumber(ValueKind k) { return k == ValueKind::kInt || k == ValueKind::kDecimal || k == ValueKind::kDouble; }
+bool IsNumber(ValueKind k) {
+  return k == ValueKind::kInt || k == ValueKind::kDecimal || k == ValueKind::kDouble;
+}
 bool IsTimestamp(ValueKind k) { return k == ValueKind::kTimestamp || k == ValueKind::kTimestampTz; }
 
 // What the field sends: text for text templates, a filter's result, or the
@@ -72,20 +75,23 @@ std::vector<std::string> AttributeNames(const sink::DatasourceSpecs& specs) {
   return names;
 }
 
-void CheckAttribute(const config::EntryOutline& e, const config::FieldOutline& f, const std::string& datasource,
-                    const sink::DatasourceSpecs& specs, const LiveTables* live, Findings& findings) {
+void CheckAttribute(const config::EntryOutline& e, const config::FieldOutline& f,
+                    const std::string& datasource, const sink::DatasourceSpecs& specs, const LiveTables* live,
+                    Findings& findings) {
   const std::string label = e.name + " " + config::FieldRoleKey(f.role) + "." + f.name + ": ";
   const sink::AttributeSpec* spec = specs.FindAttribute(f.name);
   if (spec == nullptr) {
     const std::string hint = DidYouMean(f.name, AttributeNames(specs));
     if (f.name.starts_with('_')) {
-      findings.Problem(f.name_where, label + "'" + f.name + "' is not an attribute of datasource " + datasource +
+      findings.Problem(f.name_where, label + "'" + f.name + "' is not an attribute of datasource " +
+                                         datasource +
                                          " and the API rejects unknown reserved ('_') attributes" + hint);
     } else {
-      findings.Problem(f.name_where, label + "'" + f.name + "' is not an attribute of datasource " + datasource +
-                                         ": the first record would create a new custom attribute" +
-                                         (hint.empty() ? " (create it in Instasent first if it is meant to be new)"
-                                                       : hint));
+      findings.Problem(
+          f.name_where,
+          label + "'" + f.name + "' is not an attribute of datasource " + datasource +
+              ": the first record would create a new custom attribute" +
+              (hint.empty() ? " (create it in Instasent first if it is meant to be new)" : hint));
     }
     return;
   }
@@ -93,14 +99,15 @@ void CheckAttribute(const config::EntryOutline& e, const config::FieldOutline& f
     findings.Warning(f.name_where, label + "attribute '" + f.name + "' is read-only at Instasent");
   }
   const std::string mismatch =
-      TypeMismatch(spec->uid, spec->data_type, spec->multivalue, FieldKind(f, live, e.table), f.columns.empty() ? "" : f.columns.front());
+      TypeMismatch(spec->uid, spec->data_type, spec->multivalue, FieldKind(f, live, e.table),
+                   f.columns.empty() ? "" : f.columns.front());
   if (!mismatch.empty()) {
     findings.Problem(f.where, label + Source(f, live, e.table) + " " + mismatch);
   }
 }
 
-void CheckEvent(const config::EntryOutline& e, const std::string& datasource, const sink::DatasourceSpecs& specs,
-                const LiveTables* live, Findings& findings) {
+void CheckEvent(const config::EntryOutline& e, const std::string& datasource,
+                const sink::DatasourceSpecs& specs, const LiveTables* live, Findings& findings) {
   auto type_field = std::find_if(e.fields.begin(), e.fields.end(),
                                  [](const auto& f) { return f.role == config::FieldRole::kEventType; });
   if (type_field == e.fields.end()) return;
@@ -116,9 +123,9 @@ void CheckEvent(const config::EntryOutline& e, const std::string& datasource, co
     for (const auto& ev : specs.events) known.push_back(ev.uid);
     std::string list;
     for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-    findings.Problem(type_field->where, e.name + " type: event type '" + type + "' does not exist in datasource " +
-                                            datasource + DidYouMean(type, known) + "; its event types: " +
-                                            (list.empty() ? "none" : list));
+    findings.Problem(type_field->where,
+                     e.name + " type: event type '" + type + "' does not exist in datasource " + datasource +
+                         DidYouMean(type, known) + "; its event types: " + (list.empty() ? "none" : list));
     return;
   }
   if (!spec->parameters_known) return;
@@ -144,8 +151,9 @@ void CheckEvent(const config::EntryOutline& e, const std::string& datasource, co
                                          DidYouMean(f.name, names));
       continue;
     }
-    const std::string mismatch = TypeMismatch(p->parameter, p->data_type, p->multi_value,
-                                              FieldKind(f, live, e.table), f.columns.empty() ? "" : f.columns.front());
+    const std::string mismatch =
+        TypeMismatch(p->parameter, p->data_type, p->multi_value, FieldKind(f, live, e.table),
+                     f.columns.empty() ? "" : f.columns.front());
     if (!mismatch.empty()) findings.Problem(f.where, label + Source(f, live, e.table) + " " + mismatch);
   }
 }
@@ -157,8 +165,8 @@ std::string TypeMismatch(const std::string& uid, const std::string& data_type, i
   const std::string type = Lower(data_type);
   if (kind == ValueKind::kAbsent || type == "payload") return "";
   const std::string col = column.empty() ? "column" : column;
-  const std::string gives = std::string("gives ") + KindText(kind) + ", but " + uid + " is " +
-                            (type.empty() ? "untyped" : type);
+  const std::string gives =
+      std::string("gives ") + KindText(kind) + ", but " + uid + " is " + (type.empty() ? "untyped" : type);
   if (kind == ValueKind::kJson) {
     if (multivalue > 1) return "";  // arrays are how multi-value specs are sent
     return gives + "; map \"{" + col + " | string}\" to send its JSON text";
@@ -180,8 +188,7 @@ std::string TypeMismatch(const std::string& uid, const std::string& data_type, i
   }
   if (type == "date") {
     if (kind == ValueKind::kDate || kind == ValueKind::kString) return "";
-    return gives + " (YYYY-MM-DD)" +
-           (IsTimestamp(kind) ? "; map \"{" + col + " | date('%Y-%m-%d')}\"" : "");
+    return gives + " (YYYY-MM-DD)" + (IsTimestamp(kind) ? "; map \"{" + col + " | date('%Y-%m-%d')}\"" : "");
   }
   if (type == "datetime" || type == "timestamp") {
     if (IsTimestamp(kind) || kind == ValueKind::kDate || kind == ValueKind::kString) return "";
@@ -191,8 +198,8 @@ std::string TypeMismatch(const std::string& uid, const std::string& data_type, i
 }
 
 void CheckAgainstSpecs(const std::vector<config::EntryOutline>& outline, const std::string& sink,
-                       const std::string& datasource, const sink::DatasourceSpecs& specs, const LiveTables* live,
-                       Findings& findings) {
+                       const std::string& datasource, const sink::DatasourceSpecs& specs,
+                       const LiveTables* live, Findings& findings) {
   for (const auto& e : outline) {
     if (e.sink != sink) continue;
     if (specs.attributes_known) {

@@ -35,7 +35,8 @@ std::unique_ptr<core::Source> MakeSource(const config::PipelineConfig& config, c
 // Runs the database prerequisite checks `validate` reports (read-only) for
 // the tables and columns in `needs`; appends one readable line per problem
 // (and per tolerable setting to `warnings`, when given).
-core::Status CheckSource(const config::PipelineConfig& config, const std::vector<core::Mapping::TableNeeds>& needs,
+core::Status CheckSource(const config::PipelineConfig& config,
+                         const std::vector<core::Mapping::TableNeeds>& needs,
                          std::vector<std::string>& problems, std::vector<std::string>* warnings = nullptr);
 
 using NamedSinks = std::vector<std::pair<std::string, std::unique_ptr<core::Sink>>>;

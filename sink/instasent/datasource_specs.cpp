@@ -53,7 +53,8 @@ bool Flag(const json& item, std::initializer_list<const char*> keys) {
   return false;
 }
 
-core::Error Refused(const SpecsRequest& request, long status, const std::string& body, const std::string& what) {
+core::Error Refused(const SpecsRequest& request, long status, const std::string& body,
+                    const std::string& what) {
   std::string message = "sink " + request.name + ": the Instasent API answered " + std::to_string(status) +
                         " (" + ErrorMessage(body) + ") to " + what + " for project " + request.project +
                         ", datasource " + request.datasource;
@@ -61,8 +62,9 @@ core::Error Refused(const SpecsRequest& request, long status, const std::string&
     return core::Error::Config(message + ": the token is missing, malformed or revoked");
   }
   if (status == 403 || status == 404) {
-    return core::Error::Config(message + ": check the url, project and datasource, and that the token "
-                                         "belongs to that datasource");
+    return core::Error::Config(message +
+                               ": check the url, project and datasource, and that the token "
+                               "belongs to that datasource");
   }
   if (status == 429 || status >= 500 || status == 0) return core::Error::Retryable(message);
   return core::Error::Config(message);
@@ -133,9 +135,9 @@ core::Result<SpecsFetch> FetchDatasourceSpecs(const SpecsRequest& request,
   auto read = [&](const std::string& url, const char* route, auto parse, auto& into) {
     const HttpResponse r = (*http)->Perform({"GET", url, {}});
     if (r.status != 200) {
-      fetch.unavailable = std::string("GET ") + route + " answered " +
-                          (r.status == 0 ? r.transport_error : std::to_string(r.status) + " (" +
-                                                                   ErrorMessage(r.body) + ")");
+      fetch.unavailable =
+          std::string("GET ") + route + " answered " +
+          (r.status == 0 ? r.transport_error : std::to_string(r.status) + " (" + ErrorMessage(r.body) + ")");
       return false;
     }
     auto parsed = parse(r.body);
@@ -149,7 +151,8 @@ core::Result<SpecsFetch> FetchDatasourceSpecs(const SpecsRequest& request,
   fetch.specs.attributes_known =
       read(urls.AttributeSpecs(), "/stream/specs/attributes", ParseAttributeSpecs, fetch.specs.attributes);
   if (!fetch.specs.attributes_known) return fetch;
-  fetch.specs.events_known = read(urls.EventSpecs(), "/stream/specs/events", ParseEventSpecs, fetch.specs.events);
+  fetch.specs.events_known =
+      read(urls.EventSpecs(), "/stream/specs/events", ParseEventSpecs, fetch.specs.events);
   if (!fetch.specs.events_known) return fetch;
   for (EventTypeSpec& type : fetch.specs.events) {
     if (std::find(event_types.begin(), event_types.end(), type.uid) == event_types.end()) continue;

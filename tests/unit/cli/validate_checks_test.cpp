@@ -15,38 +15,38 @@ using config::testing::TempDir;
 using core::ValueKind;
 
 const char kConfig[] =
-    "pipeline: shop\n"                       // 1
-    "source:\n"                              // 2
-    "  kind: postgres\n"                     // 3
-    "  dsn: host=127.0.0.1\n"                // 4
-    "sink:\n"                                // 5
-    "  url: http://127.0.0.1:1\n"            // 6
-    "  project: p\n"                         // 7
-    "  datasource: d\n"                      // 8
-    "  token: t\n"                           // 9
-    "mappings:\n"                            // 10
-    "  - table: customers\n"                 // 11
-    "    where: \"status == 'x'\"\n"         // 12
-    "    contact:\n"                         // 13
-    "      user_id: \"{id}\"\n"              // 14
-    "      attributes:\n"                    // 15
+    "pipeline: shop\n"                         // 1
+    "source:\n"                                // 2
+    "  kind: postgres\n"                       // 3
+    "  dsn: host=127.0.0.1\n"                  // 4
+    "sink:\n"                                  // 5
+    "  url: http://127.0.0.1:1\n"              // 6
+    "  project: p\n"                           // 7
+    "  datasource: d\n"                        // 8
+    "  token: t\n"                             // 9
+    "mappings:\n"                              // 10
+    "  - table: customers\n"                   // 11
+    "    where: \"status == 'x'\"\n"           // 12
+    "    contact:\n"                           // 13
+    "      user_id: \"{id}\"\n"                // 14
+    "      attributes:\n"                      // 15
     "        _frist_name: \"{first_name}\"\n"  // 16
-    "        vip: \"{vip}\"\n"               // 17
+    "        vip: \"{vip}\"\n"                 // 17
     "        signup_date: \"{created_at}\"\n"  // 18
-    "        plan: \"{plan | lower}\"\n"     // 19
-    "  - table: orders\n"                    // 20
-    "    ops: [insert]\n"                    // 21
-    "    event:\n"                           // 22
-    "      type: purchase\n"                 // 23
-    "      user_id: \"{customer_id}\"\n"     // 24
-    "      parameters:\n"                    // 25
-    "        amount: \"{amount | int}\"\n"   // 26
-    "        curency: \"{currency}\"\n"      // 27
-    "  - table: orders\n"                    // 28
-    "    ops: [insert]\n"                    // 29
-    "    event:\n"                           // 30
-    "      type: purchse\n"                  // 31
-    "      user_id: \"{customer_id}\"\n";    // 32
+    "        plan: \"{plan | lower}\"\n"       // 19
+    "  - table: orders\n"                      // 20
+    "    ops: [insert]\n"                      // 21
+    "    event:\n"                             // 22
+    "      type: purchase\n"                   // 23
+    "      user_id: \"{customer_id}\"\n"       // 24
+    "      parameters:\n"                      // 25
+    "        amount: \"{amount | int}\"\n"     // 26
+    "        curency: \"{currency}\"\n"        // 27
+    "  - table: orders\n"                      // 28
+    "    ops: [insert]\n"                      // 29
+    "    event:\n"                             // 30
+    "      type: purchse\n"                    // 31
+    "      user_id: \"{customer_id}\"\n";      // 32
 
 struct Loaded {
   TempDir dir;
@@ -68,8 +68,11 @@ std::unique_ptr<Loaded> Outline() {
 sink::DatasourceSpecs Specs() {
   sink::DatasourceSpecs s;
   s.attributes_known = s.events_known = true;
-  s.attributes = {{"_first_name", "string"}, {"_email", "string"}, {"vip", "bool"},
-                  {"signup_date", "date"}, {"plan", "string"}};
+  s.attributes = {{"_first_name", "string"},
+                  {"_email", "string"},
+                  {"vip", "bool"},
+                  {"signup_date", "date"},
+                  {"plan", "string"}};
   sink::EventTypeSpec purchase{"purchase", {{"amount", "number", true}, {"currency", "string", true}}, true};
   s.events = {purchase, {"viewed_product", {}, true}};
   return s;
@@ -77,14 +80,16 @@ sink::DatasourceSpecs Specs() {
 
 LiveTables Live() {
   LiveTables live;
-  live.tables = {{"public.customers", true,
+  live.tables = {{"public.customers",
+                  true,
                   {{"id", "integer", ValueKind::kInt},
                    {"first_name", "text", ValueKind::kString},
                    {"vip", "smallint", ValueKind::kInt},
                    {"created_at", "timestamp with time zone", ValueKind::kTimestampTz},
                    {"plan", "text", ValueKind::kString},
                    {"status", "text", ValueKind::kString}}},
-                 {"public.orders", true,
+                 {"public.orders",
+                  true,
                   {{"id", "integer", ValueKind::kInt},
                    {"customer_id", "integer", ValueKind::kInt},
                    {"amount", "numeric(10,2)", ValueKind::kDecimal}}}};
@@ -112,7 +117,8 @@ TEST(Findings, SortByPlaceOrdersLocatedLinesByLineAndColumnAfterUnlocatedOnes) {
   f.Problem("cdc.yaml:9:14", "b");
   f.Problem("cdc.yaml:9:2", "a");
   f.SortByPlace("cdc.yaml");
-  EXPECT_EQ(f.problems, (std::vector<std::string>{"source", "cdc.yaml:9:2: a", "cdc.yaml:9:14: b", "cdc.yaml:12:3: c"}));
+  EXPECT_EQ(f.problems,
+            (std::vector<std::string>{"source", "cdc.yaml:9:2: a", "cdc.yaml:9:14: b", "cdc.yaml:12:3: c"}));
 }
 
 TEST(DatasourceSpecs, ParsesBothListShapesAndBothReadOnlySpellings) {
@@ -181,7 +187,8 @@ TEST(CheckAgainstSpecs, ReportsTyposUnknownTypesMissingParametersAndTypesAtTheir
   Findings f;
   CheckAgainstSpecs(l->outline, "default", "d", Specs(), &live, f);
   const std::string at = l->file + ":";
-  EXPECT_TRUE(HasLine(f.problems, at + "16:9: ", "did you mean '_first_name'")) << ::testing::PrintToString(f.problems);
+  EXPECT_TRUE(HasLine(f.problems, at + "16:9: ", "did you mean '_first_name'"))
+      << ::testing::PrintToString(f.problems);
   EXPECT_TRUE(HasLine(f.problems, at + "17:14: ", "| string"));
   EXPECT_TRUE(HasLine(f.problems, at + "18:22: ", "date('%Y-%m-%d')"));
   EXPECT_TRUE(HasLine(f.problems, at + "26:9: ", "requires parameter 'currency'"));
@@ -202,8 +209,8 @@ TEST(CheckMappedColumns, ReportsAMissingColumnAtEachTemplateThatReadsIt) {
   EXPECT_TRUE(HasLine(f.problems, l->file + ":27:18: ", "has no column currency"));
   EXPECT_EQ(f.problems.size(), 2u) << ::testing::PrintToString(f.problems);
 
-  auto needs = PresentNeeds({{"public.orders", {"id", "amount"}, {"amount"}, false}, {"public.ghosts", {"id"}, {}, false}},
-                            live);
+  auto needs = PresentNeeds(
+      {{"public.orders", {"id", "amount"}, {"amount"}, false}, {"public.ghosts", {"id"}, {}, false}}, live);
   ASSERT_EQ(needs.size(), 1u);
   EXPECT_EQ(needs[0].columns, std::vector<std::string>{"id"});
   EXPECT_TRUE(needs[0].old_columns.empty());

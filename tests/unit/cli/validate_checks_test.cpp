@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "config/mapping_outline.h"
+#include "core/cli/live_tables.h"
 #include "core/cli/validate_columns.h"
 #include "core/cli/validate_specs.h"
 #include "tests/unit/config/test_support.h"
@@ -140,6 +141,19 @@ TEST(DatasourceSpecs, ParsesBothListShapesAndBothReadOnlySpellings) {
   EXPECT_EQ((*events)[0].uid, "purchase");
   EXPECT_FALSE(sink::ParseEventSpecs(R"({"message":"Not found"})"));
   EXPECT_FALSE(sink::ParseEventSpecs("<html>"));
+}
+
+TEST(LiveTypes, DeclaredTypesMapToTheKindsTheSourcesDecode) {
+  EXPECT_EQ(PostgresTypeKind(16, "boolean"), ValueKind::kBool);
+  EXPECT_EQ(PostgresTypeKind(1700, "numeric(10,2)"), ValueKind::kDecimal);
+  EXPECT_EQ(PostgresTypeKind(1184, "timestamp with time zone"), ValueKind::kTimestampTz);
+  EXPECT_EQ(PostgresTypeKind(1007, "integer[]"), ValueKind::kJson);
+  EXPECT_EQ(PostgresTypeKind(99999, "mood"), ValueKind::kAbsent);  // an enum: not judged
+  EXPECT_EQ(MysqlTypeKind("tinyint"), ValueKind::kInt);
+  EXPECT_EQ(MysqlTypeKind("DATETIME"), ValueKind::kTimestamp);
+  EXPECT_EQ(MysqlTypeKind("timestamp"), ValueKind::kTimestampTz);
+  EXPECT_EQ(MysqlTypeKind("longtext"), ValueKind::kString);
+  EXPECT_EQ(MysqlTypeKind("varbinary"), ValueKind::kBytes);
 }
 
 TEST(TypeMismatch, FlagsWhatTheSpecRejectsAndLeavesTheUnknowableAlone) {

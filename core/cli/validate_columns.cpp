@@ -4,6 +4,8 @@
 #include <set>
 #include <string>
 
+#include "core/model/value.h"
+
 namespace cdc::cli {
 namespace {
 
@@ -17,6 +19,30 @@ std::vector<std::string> ColumnNames(const LiveTable& table) {
   std::vector<std::string> names;
   for (const auto& c : table.columns) names.push_back(c.name);
   return names;
+}
+
+// `date:` takes a date, a timestamp, ISO 8601 text or Unix seconds; other
+// column types fail on every row (dead letters), so say so now.
+void CheckEventDate(const config::EntryOutline& entry, const config::FieldOutline& field,
+                    const LiveTable& table, const LiveTables& live, Findings& findings) {
+  if (field.role != config::FieldRole::kEventDate || !field.typed ||
+      field.result != core::ValueKind::kAbsent) {
+    return;
+  }
+  const LiveColumn* column = live.FindColumn(table, field.columns.front());
+  if (column == nullptr) return;
+  switch (column->kind) {
+    case core::ValueKind::kBool:
+    case core::ValueKind::kJson:
+    case core::ValueKind::kBytes:
+    case core::ValueKind::kTime:
+      findings.Problem(field.where, entry.name + " date: column " + column->name + " (" + column->type +
+                                        ") cannot be an event date (a date, timestamp, ISO 8601 text or "
+                                        "Unix seconds)");
+      break;
+    default:
+      break;
+  }
 }
 
 }  // namespace
@@ -33,6 +59,7 @@ void CheckMappedColumns(const std::vector<config::EntryOutline>& outline, const 
     }
     const std::vector<std::string> names = ColumnNames(*table);
     for (const auto& field : entry.fields) {
+      CheckEventDate(entry, field, *table, live, findings);
       std::set<std::string> reported;  // a column read twice by one template is one problem
       for (const auto& column : field.columns) {
         if (live.FindColumn(*table, column) != nullptr || !reported.insert(column).second) continue;

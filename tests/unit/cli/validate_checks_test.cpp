@@ -211,6 +211,32 @@ TEST(CheckAgainstSpecs, ReportsTyposUnknownTypesMissingParametersAndTypesAtTheir
   EXPECT_EQ(f.problems.size(), 6u) << ::testing::PrintToString(f.problems);
 }
 
+TEST(CheckMappedColumns, ReportsAnEventDateColumnThatCannotHoldADate) {
+  TempDir dir;
+  const std::string file = dir.Write("cdc.yaml", config::testing::ConfigHead() +
+                                                     "mappings:\n"
+                                                     "  - table: orders\n"
+                                                     "    event:\n"
+                                                     "      type: purchase\n"
+                                                     "      user_id: \"{id}\"\n"
+                                                     "      date: \"{paid}\"\n");
+  auto config = config::LoadConfig(file);
+  ASSERT_TRUE(config) << config.error().message;
+  auto outline = config::OutlineMapping(*config, config::MappingContextFor(*config));
+  ASSERT_TRUE(outline) << outline.error().message;
+  LiveTables live;
+  live.tables = {
+      {"public.orders", true, {{"id", "integer", ValueKind::kInt}, {"paid", "boolean", ValueKind::kBool}}}};
+  Findings f;
+  CheckMappedColumns(*outline, live, f);
+  ASSERT_EQ(f.problems.size(), 1u);
+  EXPECT_TRUE(HasLine(f.problems, file + ":15:13: ", "cannot be an event date"));
+  live.tables[0].columns[1] = {"paid", "timestamp with time zone", ValueKind::kTimestampTz};
+  Findings ok;
+  CheckMappedColumns(*outline, live, ok);
+  EXPECT_TRUE(ok.problems.empty());
+}
+
 TEST(CheckMappedColumns, ReportsAMissingColumnAtEachTemplateThatReadsIt) {
   auto l = Outline();
   LiveTables live = Live();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -17,6 +18,7 @@
 #include "connectors/mysql/event_decoder.h"
 #include "connectors/mysql/mysql_checks.h"
 #include "connectors/mysql/mysql_connection.h"
+#include "connectors/mysql/mysql_source_catalog.h"
 #include "connectors/mysql/snapshot.h"
 #include "core/log/log.h"
 
@@ -63,7 +65,11 @@ class MysqlSource final : public core::Source {
  private:
   core::Result<std::optional<BinlogPoint>> LoadStoredPoint();
   core::Status CheckNotPurged(MysqlConnection& conn, const BinlogPoint& point);
-  core::Status LoadColumnNames(MysqlConnection& conn);
+  // Catalog facts the binlog lacks: names, signedness, ENUM/SET values (MINIMAL
+  // metadata) and MariaDB's JSON columns. Read at start and after DDL.
+  core::Status LoadCatalog(MysqlConnection& conn);
+  bool needs_catalog() const { return names_from_catalog_ || mariadb_; }
+  void MarkJson(core::RowChange& change) const;
   core::Result<BinlogPoint> CurrentEnd();
   core::Status StorePoint(const BinlogPoint& point);
   // Emits the snapshot; nullopt when stopped before it completed.
@@ -82,6 +88,7 @@ class MysqlSource final : public core::Source {
   MysqlDsn dsn_;
   bool mariadb_ = false;
   bool names_from_catalog_ = false;
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> json_columns_;
   std::optional<BinlogPoint> stored_;
   std::vector<std::pair<std::string, std::string>> tables_;  // (database, table), config order
   std::set<std::pair<std::string, std::string>> mapped_;
@@ -121,8 +128,8 @@ core::Status MysqlSource::Prepare() {
   for (const auto& w : report->warnings) log_->warn("{}", w);
   mariadb_ = report->is_mariadb;
   names_from_catalog_ = !report->row_metadata_full;
-  if (names_from_catalog_) {
-    if (auto s = LoadColumnNames(**conn); !s) return s;
+  if (needs_catalog()) {
+    if (auto s = LoadCatalog(**conn); !s) return s;
   }
   if (stored_) {
     if (auto s = CheckNotPurged(**conn, *stored_); !s) return s;
@@ -166,18 +173,33 @@ core::Status MysqlSource::CheckNotPurged(MysqlConnection& conn, const BinlogPoin
       PointText(point), point.file, kPositionStateKey)));
 }
 
-core::Status MysqlSource::LoadColumnNames(MysqlConnection& conn) {
-  // binlog_row_metadata=MINIMAL: table maps carry no names; take them from the catalog.
+core::Status MysqlSource::LoadCatalog(MysqlConnection& conn) {
   for (const auto& [db, table] : tables_) {
-    auto cols = conn.Query(
-        "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " + conn.Quote(db) +
-        " AND TABLE_NAME = " + conn.Quote(table) + " ORDER BY ORDINAL_POSITION");
-    if (!cols) return core::Fail(cols.error());
-    std::vector<std::string> names;
-    for (const auto& row : cols->rows) names.push_back(row[0].value_or(""));
-    decoder_.table_maps().SetColumnNames(db, table, std::move(names));
+    if (names_from_catalog_) {
+      // binlog_row_metadata=MINIMAL: table maps carry no names, signedness or
+      // ENUM/SET values.
+      auto columns = ReadCatalogColumns(conn, db, table);
+      if (!columns) return core::Fail(columns.error());
+      ApplyCatalogColumns(decoder_.table_maps(), db, table, std::move(*columns));
+    }
+    if (mariadb_) {
+      // MariaDB JSON is LONGTEXT in the binlog and in result sets alike.
+      auto json = ReadJsonColumns(conn, db, table);
+      if (!json) return core::Fail(json.error());
+      if (json->empty()) {
+        json_columns_.erase({db, table});
+      } else {
+        json_columns_[{db, table}] = std::move(*json);
+      }
+    }
   }
   return {};
+}
+
+void MysqlSource::MarkJson(core::RowChange& change) const {
+  if (json_columns_.empty() || !change.table) return;
+  auto it = json_columns_.find({change.table->schema, change.table->name});
+  if (it != json_columns_.end()) MarkJsonColumns(change, it->second);
 }
 
 core::Result<BinlogPoint> MysqlSource::CurrentEnd() {
@@ -261,6 +283,7 @@ core::Result<std::optional<BinlogPoint>> MysqlSource::RunSnapshot(core::ChangeWr
       c.op = core::Op::kSnapshot;
       c.table = schema;
       c.after = std::move(values);
+      MarkJson(c);
       // change 0 keeps every snapshot row before the snapshot's TxEnd (change = offset).
       c.position = core::Position{core::SourceKind::kMysql, commit, 0, index++};
       c.commit_time_us = NowMicros();
@@ -299,13 +322,13 @@ void MysqlSource::OnDdl() {
   // Table maps after DDL carry the new shape; names taken from the catalog
   // must be read again (ADD/RENAME COLUMN mid-stream).
   decoder_.table_maps().InvalidateAll();
-  if (!names_from_catalog_) return;
+  if (!needs_catalog()) return;
   auto conn = MysqlConnection::Connect(dsn_);
   if (!conn) {
-    log_->warn("cannot re-read column names after DDL: {}", conn.error().message);
+    log_->warn("cannot re-read the catalog after DDL: {}", conn.error().message);
     return;
   }
-  if (auto s = LoadColumnNames(**conn); !s) log_->warn("cannot re-read column names after DDL: {}", s.error().message);
+  if (auto s = LoadCatalog(**conn); !s) log_->warn("cannot re-read the catalog after DDL: {}", s.error().message);
 }
 
 core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool>& stop, BinlogPoint start) {
@@ -367,6 +390,7 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
       }
       const bool emitted = !events.empty();
       for (auto& e : events) {
+        if (auto* change = std::get_if<core::RowChange>(&e)) MarkJson(*change);
         if (!out.Emit(std::move(e))) return {};
       }
       events.clear();

@@ -8,12 +8,34 @@
 
 #include "connectors/mysql/binlog_stream_state.h"
 #include "connectors/mysql/mysql_connection.h"
+#include "connectors/mysql/mysql_source_catalog.h"
 #include "connectors/mysql/snapshot_values.h"
 
 namespace cdc::mysql {
 namespace {
 
 using core::Value;
+
+TEST(CatalogTest, EnumAndSetNamesParseFromColumnTypeWithDoubledQuotes) {
+  EXPECT_EQ(ParseEnumSetValues("enum('small','it''s','a,b','')"),
+            (std::vector<std::string>{"small", "it's", "a,b", ""}));
+  EXPECT_EQ(ParseEnumSetValues("SET('x','y''z')"), (std::vector<std::string>{"x", "y'z"}));
+  EXPECT_TRUE(ParseEnumSetValues("varchar(10)").empty());
+  EXPECT_TRUE(ParseEnumSetValues("int(10) unsigned").empty());
+}
+
+TEST(CatalogTest, JsonColumnsTurnStringsIntoJsonInBothImagesOnly) {
+  auto schema = std::make_shared<core::TableSchema>();
+  schema->columns = {"id", "doc", "note"};
+  core::RowChange c;
+  c.table = schema;
+  c.before = {Value::Int(1), Value::String("{\"a\": 1}"), Value::String("{}")};
+  c.after = {Value::Int(1), Value::Null(), Value::String("x")};
+  MarkJsonColumns(c, {"doc", "missing"});
+  EXPECT_EQ(c.before[1], Value::Json("{\"a\": 1}"));
+  EXPECT_EQ(c.before[2], Value::String("{}")) << "other columns stay strings";
+  EXPECT_TRUE(c.after[1].is_null()) << "NULL stays NULL";
+}
 
 TEST(MysqlDsnTest, ParsesEveryPartAndDecodesEscapes) {
   auto dsn = MysqlDsn::Parse("mysql://cdc:p%40ss%3Aw@db.example:3307/shop?ssl-ca=/etc/ca.pem&connect_timeout=5");

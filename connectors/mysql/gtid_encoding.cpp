@@ -1,7 +1,10 @@
 // Layouts from MySQL's sources (all little endian):
 //   com_binlog_dump_gtid() (sql/rpl_source.cc) reads: flags u16 | server_id u32 |
 //     name_size u32 | name[name_size] | pos u64 | data_size u32 | data
-//     (data = Gtid_set::encode, read back with add_gtid_encoding).
+//     (data = Gtid_set::encode, read back with add_gtid_encoding). The protocol
+//     documentation makes data_size + data conditional on flags &
+//     BINLOG_THROUGH_GTID (0x04); the server reads them regardless, and every
+//     replica (MySQL's own request_dump included) sets the flag, so we do too.
 //   Gtid_set::encode (sql/rpl_gtid_set.cc): n_sids u64 | per sid: uuid[16] |
 //     n_intervals u64 | (start i64, end i64 exclusive)*. The tagged format (8.3+)
 //     puts format 1 in the top byte and the low byte of the first u64, n_sids in
@@ -57,7 +60,7 @@ std::string BinlogDumpGtidPayload(uint32_t server_id, const std::string& file, u
                                   const MysqlGtidSet& executed) {
   std::string data = EncodeGtidSet(executed);
   std::string out;
-  PutLe(out, 0, 2);  // flags: blocking; the set alone says where to start
+  PutLe(out, kBinlogThroughGtid, 2);  // blocking (no BINLOG_DUMP_NON_BLOCK)
   PutLe(out, server_id, 4);
   PutLe(out, file.size(), 4);
   out.append(file);

@@ -11,6 +11,7 @@
 namespace cdc::mysql {
 
 inline constexpr uint8_t kComBinlogDumpGtid = 0x1e;
+inline constexpr uint16_t kBinlogThroughGtid = 0x04;  // COM_BINLOG_DUMP_GTID flag: a GTID set follows
 
 // MySQL's serialization-library varlen unsigned integer (ReadSerialUint's inverse).
 void WriteSerialUint(std::string& out, uint64_t value);

@@ -51,15 +51,16 @@ std::vector<std::string> ParseEnumSetValues(std::string_view type) {
 
 core::Result<CatalogColumns> ReadCatalogColumns(MysqlConnection& conn, const std::string& database,
                                                 const std::string& table) {
-  auto rows = conn.Query("SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
-                         conn.Quote(database) + " AND TABLE_NAME = " + conn.Quote(table) +
-                         " ORDER BY ORDINAL_POSITION");
+  auto rows = conn.Query(
+      "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+      conn.Quote(database) + " AND TABLE_NAME = " + conn.Quote(table) + " ORDER BY ORDINAL_POSITION");
   if (!rows) return core::Fail(rows.error());
   CatalogColumns out;
   for (const auto& row : rows->rows) {
     std::string type = row.size() > 1 ? row[1].value_or("") : "";
     std::string lower = type;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     out.names.push_back(row[0].value_or(""));
     out.is_unsigned.push_back(lower.find(" unsigned") != std::string::npos);
     out.enum_set.push_back(ParseEnumSetValues(type));

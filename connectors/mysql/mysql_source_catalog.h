@@ -17,8 +17,8 @@
 namespace cdc::mysql {
 
 struct CatalogColumns {
-  std::vector<std::string> names;               // in ordinal order
-  std::vector<bool> is_unsigned;                // numeric columns declared UNSIGNED
+  std::vector<std::string> names;                  // in ordinal order
+  std::vector<bool> is_unsigned;                   // numeric columns declared UNSIGNED
   std::vector<std::vector<std::string>> enum_set;  // ENUM/SET value names; empty for others
 };
 

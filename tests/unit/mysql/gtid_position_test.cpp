@@ -61,7 +61,8 @@ TEST(MysqlGtidSet, TextRoundTripsInMysqlOrder) {
   const std::string text = std::string(kUuidA) + ":1-5:7," + kUuidB + ":1-3";
   EXPECT_EQ(Set(text).ToString(), text);
   // Out of order, overlapping, separated by spaces and newlines as SHOW MASTER STATUS prints it.
-  EXPECT_EQ(Set(std::string(kUuidB) + ":2-3,\n" + kUuidA + ":7, " + kUuidA + ":1-5:3-4," + kUuidB + ":1").ToString(),
+  EXPECT_EQ(Set(std::string(kUuidB) + ":2-3,\n" + kUuidA + ":7, " + kUuidA + ":1-5:3-4," + kUuidB + ":1")
+                .ToString(),
             text);
   const std::string tagged = std::string(kUuidA) + ":1-13:mytag:1-2";
   EXPECT_EQ(Set(tagged).ToString(), tagged);
@@ -99,20 +100,21 @@ TEST(GtidEncoding, UntaggedSetHasTheDocumentedLayout) {
 
 TEST(GtidEncoding, TaggedSetUsesFormatOneWithVarlenTags) {
   MysqlGtidSet set = Set(std::string(kUuidA) + ":1-2:mytag:4");
-  std::string want = Le((1ull << 56) | (2ull << 8) | 1, 8) + UuidBytes(kUuidA) + std::string(1, '\0') + Le(1, 8) +
-                     Le(1, 8) + Le(3, 8) + UuidBytes(kUuidA) + std::string(1, static_cast<char>(5 << 1)) + "mytag" +
-                     Le(1, 8) + Le(4, 8) + Le(5, 8);
+  std::string want = Le((1ull << 56) | (2ull << 8) | 1, 8) + UuidBytes(kUuidA) + std::string(1, '\0') +
+                     Le(1, 8) + Le(1, 8) + Le(3, 8) + UuidBytes(kUuidA) +
+                     std::string(1, static_cast<char>(5 << 1)) + "mytag" + Le(1, 8) + Le(4, 8) + Le(5, 8);
   EXPECT_EQ(EncodeGtidSet(set), want);
 }
 
 TEST(GtidEncoding, BinlogDumpGtidPayloadIsFlagsServerIdNamePositionAndSet) {
   MysqlGtidSet set = Set(std::string(kUuidA) + ":1-10");
   std::string data = EncodeGtidSet(set);
-  // flags u16 | server_id u32 | name_size u32 | name | pos u64 | data_size u32 | data.
+  // flags u16 (BINLOG_THROUGH_GTID) | server_id u32 | name_size u32 | name | pos u64 |
+  // data_size u32 | data.
   EXPECT_EQ(BinlogDumpGtidPayload(5702, "", 4, set),
-            Le(0, 2) + Le(5702, 4) + Le(0, 4) + Le(4, 8) + Le(data.size(), 4) + data);
+            Le(4, 2) + Le(5702, 4) + Le(0, 4) + Le(4, 8) + Le(data.size(), 4) + data);
   EXPECT_EQ(BinlogDumpGtidPayload(0x01020304, "binlog.000007", 0x1122334455ull, set),
-            Le(0, 2) + Le(0x01020304, 4) + Le(13, 4) + "binlog.000007" + Le(0x1122334455ull, 8) +
+            Le(4, 2) + Le(0x01020304, 4) + Le(13, 4) + "binlog.000007" + Le(0x1122334455ull, 8) +
                 Le(data.size(), 4) + data);
   EXPECT_EQ(data.size(), 8u + 16 + 8 + 16);
   EXPECT_EQ(kComBinlogDumpGtid, 0x1e);
@@ -136,9 +138,9 @@ const std::vector<std::string> kMysqlFixtures = {
 };
 
 struct Replay {
-  std::string previous;            // the PREVIOUS_GTIDS set
-  std::vector<std::string> added;  // GTIDs of the file's transactions, in order
-  std::vector<std::string> stored; // the GTID set of each resume token, in order
+  std::string previous;             // the PREVIOUS_GTIDS set
+  std::vector<std::string> added;   // GTIDs of the file's transactions, in order
+  std::vector<std::string> stored;  // the GTID set of each resume token, in order
   std::string final_gtid;
 };
 
@@ -161,10 +163,12 @@ Replay ReplayFixture(const std::string& fixture) {
       std::string_view body = raw.bytes.substr(19, raw.bytes.size() - 19 - crc);
       EXPECT_EQ(EncodeGtidSet(prev->set), body) << fixture << ": PREVIOUS_GTIDS re-encoded";
       out.previous = prev->set.ToString();
-      state = std::make_unique<BinlogStreamState>(BinlogPoint{"binlog.000001", raw.offset, out.previous}, false);
+      state =
+          std::make_unique<BinlogStreamState>(BinlogPoint{"binlog.000001", raw.offset, out.previous}, false);
       continue;
     }
-    if (const auto* gtid = event->As<Gtid>(); gtid && !gtid->anonymous) out.added.push_back(gtid->gtid.ToString());
+    if (const auto* gtid = event->As<Gtid>(); gtid && !gtid->anonymous)
+      out.added.push_back(gtid->gtid.ToString());
     if (const auto* payload = event->As<TransactionPayload>()) {
       for (const auto& inner : payload->events) {
         if (const auto* g = inner.As<Gtid>(); g && !g->anonymous) out.added.push_back(g->gtid.ToString());
@@ -198,7 +202,8 @@ TEST(MysqlGtidPosition, ExecutedSetAdvancesOverEveryMysqlFixture) {
       for (const auto& [key, intervals] : before.sets()) {
         for (const auto& iv : intervals) {
           for (uint64_t gno = iv.start; gno < iv.end; ++gno) {
-            EXPECT_TRUE(after.Contains({key.first, key.second, gno})) << r.stored[i - 1] << " -> " << r.stored[i];
+            EXPECT_TRUE(after.Contains({key.first, key.second, gno}))
+                << r.stored[i - 1] << " -> " << r.stored[i];
           }
         }
       }

@@ -10,8 +10,6 @@
 #include <thread>
 #include <utility>
 
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "connectors/mysql/binlog_stream.h"
 #include "connectors/mysql/binlog_stream_state.h"
@@ -19,6 +17,7 @@
 #include "connectors/mysql/mysql_checks.h"
 #include "connectors/mysql/mysql_connection.h"
 #include "connectors/mysql/mysql_source_catalog.h"
+#include "connectors/mysql/mysql_source_position.h"
 #include "connectors/mysql/snapshot.h"
 #include "core/log/log.h"
 
@@ -33,8 +32,6 @@ int64_t NowMicros() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-std::string PointText(const BinlogPoint& p) { return p.file + ":" + std::to_string(p.offset); }
 
 // Sleeps `delay` in small steps so a stop request is seen promptly; false if stopped.
 bool Backoff(const std::atomic<bool>& stop, std::chrono::milliseconds delay) {
@@ -64,7 +61,6 @@ class MysqlSource final : public core::Source {
 
  private:
   core::Result<std::optional<BinlogPoint>> LoadStoredPoint();
-  core::Status CheckNotPurged(MysqlConnection& conn, const BinlogPoint& point);
   // Catalog facts the binlog lacks: names, signedness, ENUM/SET values (MINIMAL
   // metadata) and MariaDB's JSON columns. Read at start and after DDL.
   core::Status LoadCatalog(MysqlConnection& conn);
@@ -145,32 +141,7 @@ core::Status MysqlSource::Prepare() {
 core::Result<std::optional<BinlogPoint>> MysqlSource::LoadStoredPoint() {
   auto value = state_.Get(kPositionStateKey);
   if (!value) return core::Fail(value.error());
-  if (!*value) return std::optional<BinlogPoint>();
-  try {
-    auto j = nlohmann::json::parse(**value);
-    BinlogPoint p;
-    p.file = j.value("file", "");
-    p.offset = j.value("offset", uint64_t{0});
-    p.gtid = j.value("gtid", "");
-    if (p.file.empty() && p.gtid.empty()) throw std::runtime_error("neither file nor gtid");
-    return std::optional<BinlogPoint>(std::move(p));
-  } catch (const std::exception& e) {
-    return core::Fail(core::Error::Fatal(fmt::format("stored MySQL position '{}' is unreadable: {}", **value, e.what())));
-  }
-}
-
-core::Status MysqlSource::CheckNotPurged(MysqlConnection& conn, const BinlogPoint& point) {
-  if (point.file.empty()) return {};
-  auto logs = conn.Query("SHOW BINARY LOGS");
-  if (!logs) return core::Fail(logs.error());
-  for (const auto& row : logs->rows) {
-    if (!row.empty() && row[0] && *row[0] == point.file) return {};
-  }
-  return core::Fail(core::Error::Fatal(fmt::format(
-      "the stored position {} is in binlog file {}, which the server no longer has (purged); the "
-      "changes since then cannot be read: erase the state key '{}' to take a new snapshot, and keep "
-      "binlogs longer (expire_logs_days / binlog_expire_logs_seconds)",
-      PointText(point), point.file, kPositionStateKey)));
+  return PointFromJson(*value);
 }
 
 core::Status MysqlSource::LoadCatalog(MysqlConnection& conn) {
@@ -205,29 +176,11 @@ void MysqlSource::MarkJson(core::RowChange& change) const {
 core::Result<BinlogPoint> MysqlSource::CurrentEnd() {
   auto conn = MysqlConnection::Connect(dsn_);
   if (!conn) return core::Fail(conn.error());
-  auto status = (*conn)->Query("SHOW MASTER STATUS");
-  if (!status) status = (*conn)->Query("SHOW BINARY LOG STATUS");  // MySQL 8.4 spelling
-  if (!status) return core::Fail(status.error());
-  if (status->rows.empty()) return core::Fail(core::Error::Config("SHOW MASTER STATUS is empty: binary logging is off"));
-  BinlogPoint p;
-  const auto& row = status->rows[0];
-  p.file = row[0].value_or("");
-  p.offset = std::strtoull(row[1].value_or("0").c_str(), nullptr, 10);
-  if (mariadb_) {
-    auto gtid = (*conn)->QueryValue("SELECT @@GLOBAL.gtid_binlog_pos");
-    if (gtid && *gtid) p.gtid = **gtid;
-  } else if (int c = status->Column("Executed_Gtid_Set"); c >= 0 && row[c]) {
-    p.gtid = *row[c];
-  }
-  return p;
+  return CurrentBinlogEnd(**conn, mariadb_);
 }
 
 core::Status MysqlSource::StorePoint(const BinlogPoint& point) {
-  nlohmann::json j = {{"file", point.file},
-                      {"offset", point.offset},
-                      {"gtid", point.gtid},
-                      {"server", mariadb_ ? "mariadb" : "mysql"}};
-  return state_.Put(kPositionStateKey, j.dump());
+  return state_.Put(kPositionStateKey, PointToJson(point, mariadb_));
 }
 
 core::Status MysqlSource::Run(core::ChangeWriter& out, const std::atomic<bool>& stop) {

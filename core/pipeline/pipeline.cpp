@@ -12,6 +12,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kPollInterval = std::chrono::milliseconds(20);
 constexpr auto kStateWriteInterval = std::chrono::seconds(1);
+constexpr auto kLagCheckInterval = std::chrono::seconds(1);
 constexpr int64_t kAutomationWindowUs = 3600LL * 1000 * 1000;
 
 int64_t NowUs() {
@@ -46,6 +47,7 @@ Pipeline::Pipeline(PipelineOptions options, Source& source, Mapping& mapping,
       sinks_(std::move(sinks)),
       state_(state),
       metrics_(metrics),
+      lag_(options_.name, options_.lag_warning, metrics),
       changes_(metrics.Counter("instasent_cdc_source_changes_total", "Row changes read from the source",
                                {{"pipeline", options_.name}})),
       mapping_failures_(metrics.Counter("instasent_cdc_mapping_failures_total",
@@ -109,6 +111,7 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
       break;
     }
     ConfirmProgress(false);
+    ObserveLag();
 
     if (options_.until_idle.count() >= 0) {
       const bool idle = !chunk && Idle();
@@ -138,6 +141,7 @@ Status Pipeline::Handle(SourceEvent& event) {
   if (auto* change = std::get_if<RowChange>(&event)) return HandleChange(*change);
   if (auto* end = std::get_if<TxEnd>(&event)) {
     checkpointer_.TrackTxEnd(end->position);
+    NoteTxEnd(*end);
     return {};
   }
   if (auto* truncate = std::get_if<Truncate>(&event)) {
@@ -207,9 +211,29 @@ void Pipeline::NoteEventWindow(const Record& record) {
   }
 }
 
+void Pipeline::NoteTxEnd(const TxEnd& end) {
+  lag_.NoteTxEnd(end.position, end.commit_time_us);
+  if (end.commit_time_us == 0) return;
+  if (auto skew = commit_clock_.ObserveCommit(end.commit_time_us, NowUs())) {
+    Logger("pipeline")->warn(
+        "the source's commit times are {} s ahead of the local clock: fix the clock of the database server or of "
+        "this host (event dates and the 1 h automation window depend on them)",
+        *skew / 1000000);
+  }
+}
+
+void Pipeline::ObserveLag() {
+  const auto now = Clock::now();
+  if (now - last_lag_check_ < kLagCheckInterval) return;
+  last_lag_check_ = now;
+  const std::string warning = lag_.Observe(source_.Progress().lag_bytes, NowUs());
+  if (!warning.empty()) Logger("pipeline")->warn("{}", warning);
+}
+
 void Pipeline::ConfirmProgress(bool force) {
   auto mark = checkpointer_.Confirmable();
   if (!mark || (last_confirmed_ && *mark == *last_confirmed_)) return;
+  lag_.NoteConfirmed(*mark);
   source_.Confirm(*mark);
   last_confirmed_ = mark;
   const auto now = Clock::now();

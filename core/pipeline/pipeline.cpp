@@ -80,6 +80,20 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     reader.join();
   };
 
+  // A full sink blocks Submit (the API slow or down): after a stop request
+  // the drain timeout still bounds the exit, by stopping the sinks.
+  std::atomic<bool> finished{false};
+  std::thread watchdog([&] { Watchdog(stop, finished); });
+  struct JoinWatchdog {
+    std::atomic<bool>& finished;
+    std::thread& thread;
+    ~JoinWatchdog() {
+      finished = true;
+      thread.join();
+    }
+  } join_watchdog{finished, watchdog};
+  stop_ = &stop;
+
   auto idle_since = Clock::now();
   bool was_idle = false;
   for (;;) {
@@ -96,6 +110,9 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     queue_depth_.Set(static_cast<double>(queue.Size()));
     if (chunk) {
       for (auto& event : *chunk) {
+        // Stop reading at once: the rest of a half-handled transaction has no
+        // TxEnd tracked, so nothing of it is confirmed.
+        if (stop) break;
         if (auto st = Handle(event); !st) {
           stop_reader();
           return st;
@@ -172,8 +189,13 @@ Status Pipeline::HandleChange(RowChange& change) {
       }
     }
     if (record.kind == RecordKind::kEvent && change.op != Op::kSnapshot) NoteEventWindow(record);
+    if (stop_ && stop_->load()) return {};
     record.ticket = checkpointer_.Track();
-    if (auto st = sink->Submit(std::move(record)); !st) return st;
+    if (auto st = sink->Submit(std::move(record)); !st) {
+      // The watchdog stopped the sinks after the drain timeout: a stop, not a failure.
+      if (stop_ && stop_->load() && !SinkFailure()) return {};
+      return st;
+    }
   }
   return {};
 }
@@ -243,6 +265,18 @@ void Pipeline::ConfirmProgress(bool force) {
       Logger("pipeline")->warn("could not record the checkpoint for status: {}", st.error().message);
     }
   }
+}
+
+void Pipeline::Watchdog(const std::atomic<bool>& stop, const std::atomic<bool>& finished) {
+  while (!finished && !stop) std::this_thread::sleep_for(kPollInterval);
+  if (finished) return;
+  // One more second than the drain itself may take, for the confirmation.
+  const auto deadline = Clock::now() + options_.drain_timeout + std::chrono::seconds(1);
+  while (!finished && Clock::now() < deadline) std::this_thread::sleep_for(kPollInterval);
+  if (finished) return;
+  Logger("pipeline")->warn("drain timeout passed while waiting for the destination: stopping the sinks; "
+                           "unacknowledged records will be resent on restart");
+  for (auto& [name, sink] : sinks_) sink->Stop();
 }
 
 bool Pipeline::Idle() const {

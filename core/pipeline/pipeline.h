@@ -54,6 +54,9 @@ class Pipeline : public AckListener {
   bool Idle() const;
   std::optional<Error> SinkFailure() const;
   bool DrainSinks(std::chrono::milliseconds timeout);
+  // After a stop request, stops the sinks if Run has not finished within the
+  // drain timeout (a Submit blocked on a full sink would otherwise hang).
+  void Watchdog(const std::atomic<bool>& stop, const std::atomic<bool>& finished);
   void NoteEventWindow(const Record& record);
   void NoteTxEnd(const TxEnd& end);
   void ObserveLag();
@@ -72,6 +75,7 @@ class Pipeline : public AckListener {
   std::chrono::steady_clock::time_point last_state_write_{};
   std::chrono::steady_clock::time_point last_window_log_{};
   uint64_t outside_window_since_log_ = 0;
+  const std::atomic<bool>* stop_ = nullptr;  // Run's stop flag
   LagMonitor lag_;
   ClockSkewCheck commit_clock_;
   std::chrono::steady_clock::time_point last_lag_check_{};

@@ -305,7 +305,7 @@ core::Result<std::optional<SlotInfo>> SlotAdmin::Slot(const std::string& name) {
                                " is lost: the server removed WAL it still needed "
                                "(max_slot_wal_keep_size). Changes were missed; drop the slot "
                                "(SELECT pg_drop_replication_slot('" +
-                               name + "')) and run again to take a new snapshot"));
+                               name + "')) and run `instasent-cdc run --resnapshot` to take a new snapshot"));
     }
     return std::optional<SlotInfo>(info);
   } catch (const std::exception& e) {

@@ -26,7 +26,8 @@ def restart_postgres(immediate=False):
 def create_tables(prefix, rows=20):
     psql(f"""DROP TABLE IF EXISTS {prefix}_customers, {prefix}_orders;
              CREATE TABLE {prefix}_customers (id bigint PRIMARY KEY, email text, plan text);
-             CREATE TABLE {prefix}_orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, amount int NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+             CREATE TABLE {prefix}_orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, amount int NOT NULL,
+                                           created_at timestamptz NOT NULL DEFAULT now());
              INSERT INTO {prefix}_customers SELECT g, 'u' || g || '@example.com', 'free'
                FROM generate_series(1, {rows}) g;""")
 
@@ -204,7 +205,8 @@ class PostgresFaults(unittest.TestCase):
         # A fresh server (another with-postgres.sh run) with the same tables: the "promoted replica".
         script = ("psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE TABLE ff_customers (id bigint PRIMARY KEY, email text, "
                   "plan text); CREATE TABLE ff_orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, amount int "
-                  "NOT NULL, created_at timestamptz NOT NULL DEFAULT now())' && \"$0\" run -c \"$1\" --until-idle 0.5 --log-format text; echo \"exit=$?\"; "
+                  "NOT NULL, created_at timestamptz NOT NULL DEFAULT now())' && "
+                  "\"$0\" run -c \"$1\" --until-idle 0.5 --log-format text; echo \"exit=$?\"; "
                   "psql -X -A -t -c 'SELECT count(*) FROM pg_replication_slots' | sed 's/^/slots=/'")
         out = subprocess.run([WITH_POSTGRES, "bash", "-c", script, harness.CONNECTOR, self.connector.config],
                              capture_output=True, text=True, env=self.connector.env(), timeout=120)

@@ -23,7 +23,8 @@ def setup_tables(prefix):
     # its commit LSN and above the previous transaction's commit end.
     psql(f"""DROP TABLE IF EXISTS {prefix}_customers, {prefix}_orders;
              CREATE TABLE {prefix}_customers (id bigint PRIMARY KEY, email text, lsn pg_lsn);
-             CREATE TABLE {prefix}_orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, amount int, created_at timestamptz NOT NULL DEFAULT now());""")
+             CREATE TABLE {prefix}_orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, amount int,
+                                           created_at timestamptz NOT NULL DEFAULT now());""")
 
 
 def write_load(prefix, first, last):

@@ -73,7 +73,8 @@ def workload_step(rng, next_id, next_order):
             elif kind < 0.7:
                 target = rng.randint(1, next_id - 1)
                 ops.append(f"UPDATE soak_customers SET plan = '{rng.choice(['free', 'pro', 'team'])}', "
-                           f"score = score + 1, email = 'u{target}.{rng.randint(0, 9)}@example.com' WHERE id = {target}")
+                           f"score = score + 1, email = 'u{target}.{rng.randint(0, 9)}@example.com' "
+                           f"WHERE id = {target}")
             elif kind < 0.8:
                 target = rng.randint(1, next_id - 1)
                 if target % 10 != 0:

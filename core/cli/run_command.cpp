@@ -98,6 +98,10 @@ int RunCommand(const CommonOptions& common, double until_idle_seconds, double dr
   auto loaded = LoadPipeline(common, /*compile_mapping=*/true, /*open_state=*/true);
   if (!loaded) return ReportFailure(loaded.error());
   auto& config = loaded->config;
+  if (resnapshot && config.source.kind != "postgres") {
+    return ReportFailure(core::Error::Config(
+        "--resnapshot applies only to a postgres source (MySQL: erase the state key mysql.position, see the README)"));
+  }
   config.source.resnapshot = resnapshot;
   auto& state = *loaded->state;
   auto log = core::Logger("run");

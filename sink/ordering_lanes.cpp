@@ -58,7 +58,7 @@ bool OrderingLanes::FrontRunClosed(size_t index) const {
   if (lane.queue.empty()) return false;
   const Endpoint front = FrontEndpoint(index);
   return front == Endpoint::kDelete || lane.per_endpoint[static_cast<int>(front)] >= batch_size_ ||
-         lane.queue.size() >= 2 * batch_size_;
+         lane.queue.size() >= batch_size_;
 }
 
 std::vector<size_t> OrderingLanes::PlanBatch(const Lane& lane, Endpoint endpoint, size_t& slots) const {

@@ -43,10 +43,11 @@ class OrderingLanes {
   bool Empty(size_t lane) const { return lanes_[lane].queue.empty(); }
   size_t Size(size_t lane) const { return lanes_[lane].queue.size(); }
 
-  // Waiting cannot make the next batch much fuller: the lane holds a full
-  // batch of the front record's endpoint, or twice the batch size in all
-  // (the rest waits behind other users' records), or a delete is in front
-  // (deletes are always single). Otherwise the sink lingers.
+  // Waiting is not worth it: the lane holds a full batch of the front
+  // record's endpoint, or batch_size records in all (traffic is not light:
+  // a record of the minority endpoint must not wait for its own kind to fill
+  // a batch), or a delete is in front (deletes are always single).
+  // Otherwise the sink lingers.
   bool FrontRunClosed(size_t lane) const;
 
   // When the lane's oldest record was queued (the lane must not be empty).

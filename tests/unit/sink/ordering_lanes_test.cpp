@@ -100,10 +100,10 @@ TEST(OrderingLanesTest, PushAsksForAWakeOnlyWhenTheLaneMayBecomeReady) {
   const auto now = Clock::now();
   EXPECT_TRUE(lanes.Push(Make(RecordKind::kEvent, "u", 1), now).wake);  // first record
   EXPECT_FALSE(lanes.Push(Make(RecordKind::kEvent, "u", 2), now).wake);
-  EXPECT_TRUE(lanes.Push(Make(RecordKind::kEvent, "u", 3), now).wake);  // a full batch of events
+  EXPECT_TRUE(lanes.Push(Make(RecordKind::kEvent, "u", 3), now).wake);  // a full batch
   EXPECT_FALSE(lanes.Push(Make(RecordKind::kContactUpsert, "u", 4), now).wake);
   EXPECT_FALSE(lanes.Push(Make(RecordKind::kContactUpsert, "v", 5), now).wake);
-  EXPECT_TRUE(lanes.Push(Make(RecordKind::kContactUpsert, "w", 6), now).wake);  // twice the batch size
+  EXPECT_TRUE(lanes.Push(Make(RecordKind::kContactUpsert, "w", 6), now).wake);  // three contacts
   EXPECT_TRUE(lanes.Push(Make(RecordKind::kContactDelete, "w", 7), now).wake);
 }
 
@@ -261,24 +261,21 @@ TEST(OrderingLanesTest, WithoutCoalescingEveryUpsertIsAnItem) {
   EXPECT_EQ(Tickets(lanes.TakeRun(0)), (std::vector<uint64_t>{1, 2}));
 }
 
-TEST(OrderingLanesTest, LaneClosesOnAFullBatchOfTheFrontEndpointOrTwiceTheBatchSize) {
+TEST(OrderingLanesTest, LaneClosesOnAFullBatchOfTheFrontEndpointOrABatchSizeInAll) {
   OrderingLanes lanes(1, 3);
   const auto now = Clock::now();
-  lanes.Push(Make(RecordKind::kContactUpsert, "a", 1), now);
-  lanes.Push(Make(RecordKind::kEvent, "a", 2), now);
-  lanes.Push(Make(RecordKind::kContactUpsert, "b", 3), now);
+  lanes.Push(Make(RecordKind::kEvent, "a", 1), now);
+  lanes.Push(Make(RecordKind::kEvent, "b", 2), now);
   EXPECT_FALSE(lanes.FrontRunClosed(0));
-  lanes.Push(Make(RecordKind::kContactUpsert, "c", 4), now);
-  EXPECT_TRUE(lanes.FrontRunClosed(0));  // three contacts
+  lanes.Push(Make(RecordKind::kEvent, "c", 3), now);
+  EXPECT_TRUE(lanes.FrontRunClosed(0));  // three events
 
   OrderingLanes mixed(1, 3);
-  const RecordKind kinds[] = {RecordKind::kContactUpsert, RecordKind::kEvent, RecordKind::kEvent,
-                              RecordKind::kContactUpsert, RecordKind::kEvent};
-  uint64_t ticket = 0;
-  for (RecordKind kind : kinds) mixed.Push(Make(kind, "a", ++ticket), now);
+  mixed.Push(Make(RecordKind::kContactUpsert, "a", 1), now);
+  mixed.Push(Make(RecordKind::kEvent, "b", 2), now);
   EXPECT_FALSE(mixed.FrontRunClosed(0));
-  mixed.Push(Make(RecordKind::kEvent, "a", ++ticket), now);
-  EXPECT_TRUE(mixed.FrontRunClosed(0));  // six queued: waiting will not fill a's batch
+  mixed.Push(Make(RecordKind::kEvent, "c", 3), now);
+  EXPECT_TRUE(mixed.FrontRunClosed(0));  // a's lone upsert does not wait for two more contacts
 }
 
 }  // namespace

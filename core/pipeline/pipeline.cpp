@@ -12,6 +12,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kPollInterval = std::chrono::milliseconds(20);
 constexpr auto kStateWriteInterval = std::chrono::seconds(1);
+// While changes keep arriving, confirm at most this often: a MySQL confirm
+// is a state-store write, a Postgres one wakes the reader; once per small
+// transaction they cost more than the transaction's rows.
+constexpr auto kConfirmInterval = std::chrono::milliseconds(50);
 constexpr int64_t kAutomationWindowUs = 3600LL * 1000 * 1000;
 
 int64_t NowUs() {
@@ -108,7 +112,7 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
       log->info("source finished; draining");
       break;
     }
-    ConfirmProgress(false);
+    ConfirmProgress(false, chunk.has_value());
 
     if (options_.until_idle.count() >= 0) {
       const bool idle = !chunk && Idle();
@@ -207,12 +211,14 @@ void Pipeline::NoteEventWindow(const Record& record) {
   }
 }
 
-void Pipeline::ConfirmProgress(bool force) {
+void Pipeline::ConfirmProgress(bool force, bool busy) {
+  const auto now = Clock::now();
+  if (!force && busy && now - last_confirm_at_ < kConfirmInterval) return;
   auto mark = checkpointer_.Confirmable();
   if (!mark || (last_confirmed_ && *mark == *last_confirmed_)) return;
   source_.Confirm(*mark);
   last_confirmed_ = mark;
-  const auto now = Clock::now();
+  last_confirm_at_ = now;
   if (force || now - last_state_write_ >= kStateWriteInterval) {
     last_state_write_ = now;
     if (auto st = state_.Put("checkpoint.acknowledged", mark->CommitString()); !st) {

@@ -17,7 +17,8 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 class Build:
     def __init__(self, build_dir):
         self.dir = os.path.abspath(build_dir)
-        self.connector = os.path.join(self.dir, "instasent-cdc")
+        # BENCH_CONNECTOR: another connector binary against the same references (A/B runs).
+        self.connector = os.environ.get("BENCH_CONNECTOR") or os.path.join(self.dir, "instasent-cdc")
         self.emulator = os.path.join(self.dir, "tests", "emulator", "instasent-emulator")
 
 

@@ -178,8 +178,10 @@ def jsonl_sink(path="/dev/null"):
 
 
 def instasent_sink(url, project, datasource):
+    # BENCH_SINK: extra sink keys for a comparison, e.g. "max_in_flight: 16" (default: none).
+    extra = "".join(f"  {item.strip()}\n" for item in os.environ.get("BENCH_SINK", "").split(";") if item.strip())
     return (f"sink:\n  kind: instasent\n  url: {url}\n  project: {project}\n  datasource: {datasource}\n"
-            f"  token: ${{INSTASENT_TOKEN}}\n")
+            f"  token: ${{INSTASENT_TOKEN}}\n{extra}")
 
 
 def write_config(path, source_yaml, sink_yaml, mappings, state):

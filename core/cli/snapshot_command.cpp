@@ -137,8 +137,8 @@ int SnapshotCommand(const CommonOptions& common, const std::vector<std::string>&
     failures.clear();
     mapping.Apply(change, records, failures);
     for (const auto& f : failures) {
-      if (!put_row_letter(change.table->QualifiedName(), RowToJson(change), f.mapping + ": " + f.error.message,
-                          sinks->front().first)) {
+      if (!put_row_letter(change.table->QualifiedName(), RowToJson(change),
+                          f.mapping + ": " + f.error.message, sinks->front().first)) {
         return false;
       }
     }
@@ -173,7 +173,8 @@ int SnapshotCommand(const CommonOptions& common, const std::vector<std::string>&
       if (!sink->Drain(std::chrono::milliseconds(500))) drained = false;
     }
     if (drained || failure) break;
-    if (stop.load()) failure = core::Error::Fatal("interrupted by a signal before every record was acknowledged");
+    if (stop.load())
+      failure = core::Error::Fatal("interrupted by a signal before every record was acknowledged");
   }
   stop_sinks();
 
@@ -210,7 +211,8 @@ int SnapshotCommand(const CommonOptions& common, const std::vector<std::string>&
               << " dead-lettered\n";
   }
   std::cout << "dead letters:  " << dead_letters.count() << "\n";
-  log->info("pipeline {}: snapshot done: {} rows, {} dead letters", config.pipeline, rows, dead_letters.count());
+  log->info("pipeline {}: snapshot done: {} rows, {} dead letters", config.pipeline, rows,
+            dead_letters.count());
   return 0;
 }
 

@@ -31,8 +31,8 @@ std::pair<std::string, std::string> Split(const std::string& qualified) {
 }
 
 core::Result<std::vector<uint64_t>> ReadPostgres(const config::PipelineConfig& config,
-                                                 const std::vector<std::string>& tables, const TableRowFn& row,
-                                                 const BadTableRowFn& bad_row) {
+                                                 const std::vector<std::string>& tables,
+                                                 const TableRowFn& row, const BadTableRowFn& bad_row) {
   auto admin = pg::SlotAdmin::Connect(config.source.dsn);
   if (!admin) return core::Fail(admin.error());
   auto described = (*admin)->DescribeTables(tables);
@@ -83,7 +83,8 @@ core::Result<std::vector<uint64_t>> ReadMysql(const config::PipelineConfig& conf
         "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + (*catalog)->Quote(db) +
         " AND TABLE_NAME = " + (*catalog)->Quote(table));
     if (!exists) return core::Fail(exists.error());
-    if (!*exists || **exists == "0") return core::Fail(core::Error::Config("table " + name + " does not exist"));
+    if (!*exists || **exists == "0")
+      return core::Fail(core::Error::Config("table " + name + " does not exist"));
     // MariaDB JSON is LONGTEXT with a CHECK: mark those columns as the stream does.
     auto json = mysql::ReadJsonColumns(**catalog, db, table);
     if (json) json_columns[name] = std::move(*json);
@@ -100,7 +101,8 @@ core::Result<std::vector<uint64_t>> ReadMysql(const config::PipelineConfig& conf
     uint32_t index = 0;
     bool open = true;
     auto read = (*snapshot)->ReadTable(
-        db, table, [&](const std::shared_ptr<const core::TableSchema>& schema, std::vector<core::Value>&& values) {
+        db, table,
+        [&](const std::shared_ptr<const core::TableSchema>& schema, std::vector<core::Value>&& values) {
           core::RowChange change;
           change.op = core::Op::kSnapshot;
           change.table = schema;

@@ -3,6 +3,8 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?=
 N ?= 1000000
+RUNS ?= 3
+WORKLOADS ?=
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
@@ -37,7 +39,7 @@ demo: build
 	tests/e2e/demo.sh $(BUILD)
 
 bench: build
-	tests/bench/run.sh $(BUILD) $(N)
+	RUNS=$(RUNS) WORKLOADS="$(WORKLOADS)" tests/bench/run.sh $(BUILD) $(N)
 
 # libFuzzer targets (clang, ASan+UBSan) in their own build dir; each runs FUZZ_SECONDS.
 fuzz: deps

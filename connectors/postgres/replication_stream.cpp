@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -29,6 +30,16 @@ struct ResultDeleter {
   void operator()(PGresult* r) const { PQclear(r); }
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+// A send time near the int64 limit cannot be shifted to the Unix epoch; it is
+// only informational, so it saturates instead of overflowing.
+int64_t ToUnixEpochUs(int64_t pg_time_us) {
+  int64_t unix_time = 0;
+  if (__builtin_add_overflow(pg_time_us, kPostgresEpochOffsetUs, &unix_time)) {
+    return pg_time_us < 0 ? INT64_MIN : INT64_MAX;
+  }
+  return unix_time;
+}
 
 int64_t NowPgEpochUs() {
   auto now = std::chrono::system_clock::now().time_since_epoch();
@@ -303,7 +314,7 @@ core::Result<StreamMessage> ReplicationStream::Next(std::chrono::milliseconds ti
         m.kind = StreamMessage::Kind::kXLogData;
         m.start_lsn = *start;
         m.wal_end = *end;
-        m.send_time_us = *time + kPostgresEpochOffsetUs;
+        m.send_time_us = ToUnixEpochUs(*time);
         m.payload = data.substr(reader.offset());
         return m;
       }
@@ -314,7 +325,7 @@ core::Result<StreamMessage> ReplicationStream::Next(std::chrono::milliseconds ti
         if (!end || !time || !reply) return Fail(Error::Bug("truncated primary keepalive"));
         m.kind = StreamMessage::Kind::kKeepalive;
         m.wal_end = *end;
-        m.send_time_us = *time + kPostgresEpochOffsetUs;
+        m.send_time_us = ToUnixEpochUs(*time);
         m.reply_requested = *reply != 0;
         // The server drops us after wal_sender_timeout without a reply.
         if (m.reply_requested) {

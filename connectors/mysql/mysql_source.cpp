@@ -50,7 +50,7 @@ class MysqlSource final : public core::Source {
       : options_(options),
         state_(state),
         log_(core::Logger("mysql")),
-        reconnects_metric_(metrics.Counter("cdc_source_reconnects_total",
+        reconnects_metric_(metrics.Counter("instasent_cdc_source_reconnects_total",
                                            "Reconnections of the source to its database",
                                            {{"pipeline", options.pipeline}})),
         replica_name_(ReplicaName(options.pipeline)) {}
@@ -221,6 +221,10 @@ core::Status MysqlSource::Run(core::ChangeWriter& out, const std::atomic<bool>& 
       progress_.confirmed = PointText(*end);
     } else {
       auto point = RunSnapshot(out, stop);
+      {
+        std::lock_guard lock(mu_);
+        progress_.snapshotting = progress_.connected = false;
+      }
       if (!point) return core::Fail(point.error());
       if (!*point) return {};
       start = **point;
@@ -248,6 +252,7 @@ core::Result<std::optional<BinlogPoint>> MysqlSource::RunSnapshot(core::ChangeWr
     std::lock_guard lock(mu_);
     progress_.snapshot_rows_estimate = estimate;
     progress_.received = PointText(point);
+    progress_.snapshotting = progress_.connected = true;
   }
   log_->info("snapshot of {} table(s) at {} (about {} rows)", tables_.size(), PointText(point), estimate);
   const uint64_t commit = PackPosition(point.file, point.offset);
@@ -325,11 +330,12 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
       backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
       continue;
     }
-    if (!first_session) {
-      reconnects_metric_.Add();
+    {
       std::lock_guard lock(mu_);
-      ++progress_.reconnects;
+      progress_.connected = true;
+      if (!first_session) ++progress_.reconnects;
     }
+    if (!first_session) reconnects_metric_.Add();
     first_session = false;
     log_->info("reading the binlog from {}", PointText(state.resume_point()));
     decoder_.SetChecksumBeforeFormat((*stream)->checksum());
@@ -339,6 +345,8 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
       if (!raw) {
         if (!IsRetryable(raw.error())) return core::Fail(raw.error());
         log_->warn("binlog connection lost at {}, reconnecting: {}", state.received(), raw.error().message);
+        std::lock_guard lock(mu_);
+        progress_.connected = false;
         break;
       }
       auto event = decoder_.Decode(*raw);

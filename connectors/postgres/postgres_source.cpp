@@ -132,6 +132,10 @@ core::Status PostgresSource::Run(core::ChangeWriter& out, const std::atomic<bool
     if (stop.load()) return {};
     auto started = Clock::now();
     core::Status st = RunOnce(out, stop);
+    {
+      std::lock_guard lock(mu_);
+      connected_ = false;
+    }
     if (st || st.error().kind != ErrorKind::kRetryable) return st;
     if (Clock::now() - started > std::chrono::seconds(30)) backoff = std::chrono::milliseconds(200);
     log_->warn("{}; reconnecting in {} ms", st.error().Describe(), backoff.count());
@@ -183,6 +187,7 @@ core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<
   {
     std::lock_guard lock(mu_);
     catch_up_lsn_ = system->xlog_pos;
+    connected_ = true;
   }
   uint64_t start_lsn = 0;
   bool pending;
@@ -237,6 +242,16 @@ core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::ato
                                          const std::string& exported, uint64_t lsn) {
   auto snapshot = Snapshot::Begin(options_.dsn, exported);
   if (!snapshot) return Fail(snapshot.error());
+  struct Snapshotting {  // for Progress(), whichever way this returns
+    PostgresSource& self;
+    explicit Snapshotting(PostgresSource& s) : self(s) { Set(true); }
+    ~Snapshotting() { Set(false); }
+    void Set(bool on) {
+      std::lock_guard lock(self.mu_);
+      self.snapshotting_ = on;
+      if (on) self.connected_ = true;
+    }
+  } snapshotting(*this);
   Position position{SourceKind::kPostgres, lsn, 0, 0};
   uint64_t estimate = 0;
   for (const auto& t : tables_)
@@ -248,19 +263,13 @@ core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::ato
   }
   log_->info("snapshot of {} table(s) at {} (about {} rows)", tables_.size(), core::FormatLsn(lsn), estimate);
   bool closed = false;
-  auto last_progress_log = Clock::now();
   auto emit = [&](core::RowChange&& change) {
     if (stop.load() || !out.Emit(std::move(change))) {
       closed = true;
       return false;
     }
     std::lock_guard lock(mu_);
-    ++snapshot_rows_;
-    // Long snapshots say where they are (the only sign of life for hours).
-    if ((snapshot_rows_ & 0xffff) == 0 && Clock::now() - last_progress_log >= std::chrono::seconds(10)) {
-      last_progress_log = Clock::now();
-      log_->info("snapshot: {} of about {} rows", snapshot_rows_, estimate);
-    }
+    ++snapshot_rows_;  // progress is shown by the run's monitor (bar or a line every 10 s)
     return true;
   };
   auto bad_row = [&](const core::Error& error, const std::string& line) {
@@ -332,6 +341,8 @@ void PostgresSource::Confirm(const Position& position) {
 core::SourceProgress PostgresSource::Progress() const {
   std::lock_guard lock(mu_);
   core::SourceProgress p;
+  p.connected = connected_;
+  p.snapshotting = snapshotting_;
   bool all_confirmed = last_emitted_ <= confirmed_pos_ && !snapshot_pending_;
   const bool backlog_read = std::max(server_wal_end_, confirmed_lsn_) >= catch_up_lsn_;
   p.caught_up = snapshot_finished_ &&

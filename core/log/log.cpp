@@ -131,6 +131,11 @@ std::shared_ptr<spdlog::logger> Logger(const std::string& name) {
   return logger;
 }
 
-void ReopenLogs() { spdlog::default_logger()->flush(); }
+void ReopenLogs() {
+  // Logs go to stderr only (a supervisor or a shell redirect owns the file):
+  // there is nothing to reopen; say so, so a logrotate postrotate hook is visibly harmless.
+  spdlog::default_logger()->flush();
+  Logger("log")->info("SIGHUP: logs go to stderr; nothing to reopen");
+}
 
 }  // namespace cdc::core

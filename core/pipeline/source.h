@@ -14,6 +14,8 @@
 namespace cdc::core {
 
 struct SourceProgress {
+  bool connected = false;         // reading the database now (snapshot or stream), not reconnecting
+  bool snapshotting = false;      // the initial snapshot is being read
   bool caught_up = false;         // nothing more to read right now (snapshot done)
   bool confirmed_all = false;     // every emitted TxEnd was confirmed to the server/state
   std::string received;           // latest position read, source text form

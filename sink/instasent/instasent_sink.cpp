@@ -85,7 +85,7 @@ class InstasentSink final : public core::Sink {
   Clock::time_point ScheduleSends(std::vector<size_t>& ready);
   void Dispatch(size_t lane);
   void OnResponse(size_t lane, const HttpResponse& response);
-  void OnAccepted(size_t lane, const std::string& body);
+  void OnAccepted(size_t lane, const HttpResponse& response);
   void OnRejectedAll(size_t lane, const HttpResponse& response);
   void OnBadRequest(size_t lane, const HttpResponse& response);
   void OnRateLimited(size_t lane, const HttpResponse& response);
@@ -97,7 +97,9 @@ class InstasentSink final : public core::Sink {
   // Finishes the front batch of `lane`: dead letters the failed items (with
   // their reasons) and acknowledges everything. False when a dead letter
   // could not be stored (the sink has then failed).
-  bool Complete(size_t lane, const std::vector<ItemOutcome>& outcomes);
+  // `ok_as` counts the items that succeeded, `failed_as` those dead-lettered.
+  bool Complete(size_t lane, const std::vector<ItemOutcome>& outcomes, RecordOutcome ok_as = RecordOutcome::kAccepted,
+                RecordOutcome failed_as = RecordOutcome::kRejected);
   bool PutDeadLetter(const core::Record& record, const std::string& reason);
   void Fail(core::Error error);
   std::string Describe(const Batch& batch) const;
@@ -139,6 +141,7 @@ core::Status InstasentSink::Start() {
 
   const HttpResponse probe = http_->Perform({"GET", urls_.Probe(), {}});
   metrics_.Requests(probe.status).Add();
+  if (probe.status >= 200 && probe.status < 300) metrics_.authorized().Set(1);
   if (probe.status != 0 && ClassifyStatus(probe.status, Endpoint::kContacts) == StatusAction::kFatal) {
     core::Error error = core::Error::Config(
         "sink " + options_.name + ": the Instasent API answered " + std::to_string(probe.status) + " (" +
@@ -208,6 +211,7 @@ void InstasentSink::Fail(core::Error error) {
     if (failure_) return;
     failure_ = error;
   }
+  if (error.kind == core::ErrorKind::kConfig) metrics_.authorized().Set(0);
   log_->error("{}", error.Describe());  // the message names the sink
   changed_.notify_all();
 }
@@ -272,7 +276,8 @@ void InstasentSink::Dispatch(size_t lane) {
   }
   // DELETE .../contacts/ with no id would address another route.
   if (batch.endpoint == Endpoint::kDelete && batch.records.front().user_id.empty()) {
-    Complete(lane, {ItemOutcome{false, "contact delete without a _user_id"}});
+    Complete(lane, {ItemOutcome{false, "contact delete without a _user_id"}}, RecordOutcome::kAccepted,
+             RecordOutcome::kDeadLettered);
     return;
   }
   HttpRequest request;
@@ -294,6 +299,7 @@ void InstasentSink::Dispatch(size_t lane) {
 
 void InstasentSink::OnResponse(size_t lane, const HttpResponse& response) {
   metrics_.Requests(response.status).Add();
+  if (response.status >= 200 && response.status < 300) metrics_.authorized().Set(1);
   if (Failure()) return;
   const long status = response.status;
   const Batch& batch = lane_state_[lane].held.front();
@@ -304,7 +310,7 @@ void InstasentSink::OnResponse(size_t lane, const HttpResponse& response) {
   }
   switch (ClassifyStatus(status, batch.endpoint)) {
     case StatusAction::kAccepted:
-      return OnAccepted(lane, response.body);
+      return OnAccepted(lane, response);
     case StatusAction::kRejectAll:
       return OnRejectedAll(lane, response);
     case StatusAction::kSplit:
@@ -320,7 +326,8 @@ void InstasentSink::OnResponse(size_t lane, const HttpResponse& response) {
   }
 }
 
-void InstasentSink::OnAccepted(size_t lane, const std::string& body) {
+void InstasentSink::OnAccepted(size_t lane, const HttpResponse& response) {
+  const std::string& body = response.body;
   const Batch& batch = lane_state_[lane].held.front();
   std::vector<ItemOutcome> outcomes(batch.records.size());
   if (batch.endpoint != Endpoint::kDelete) {
@@ -335,7 +342,9 @@ void InstasentSink::OnAccepted(size_t lane, const std::string& body) {
           options_.name, Describe(batch), parsed.error().message);
     }
   }
-  Complete(lane, outcomes);
+  // A 404 to a DELETE: the contact was not there, nothing changed.
+  const bool gone = batch.endpoint == Endpoint::kDelete && response.status == 404;
+  Complete(lane, outcomes, gone ? RecordOutcome::kSkipped : RecordOutcome::kAccepted);
 }
 
 void InstasentSink::OnRejectedAll(size_t lane, const HttpResponse& response) {
@@ -415,7 +424,8 @@ void InstasentSink::RetryLater(size_t lane, const std::string& why) {
   }
 }
 
-bool InstasentSink::Complete(size_t lane, const std::vector<ItemOutcome>& outcomes) {
+bool InstasentSink::Complete(size_t lane, const std::vector<ItemOutcome>& outcomes, RecordOutcome ok_as,
+                             RecordOutcome failed_as) {
   LaneState& state = lane_state_[lane];
   Batch& batch = state.held.front();
   if (batch.attempt >= 2) {
@@ -426,10 +436,11 @@ bool InstasentSink::Complete(size_t lane, const std::vector<ItemOutcome>& outcom
     const core::Record& record = batch.records[i];
     const bool ok = i >= outcomes.size() || outcomes[i].ok;
     if (!ok && !PutDeadLetter(record, outcomes[i].errors)) return false;
-    metrics_.Records(record.kind, ok ? RecordOutcome::kAccepted : RecordOutcome::kDeadLettered).Add();
+    metrics_.Records(record.kind, ok ? ok_as : failed_as).Add();
     listener_.OnDone(record.ticket);
   }
   const size_t done = batch.records.size();
+  metrics_.Batches(EndpointName(batch.endpoint)).Add();
   state.held.pop_front();
   state.not_before = {};
   {

@@ -300,7 +300,7 @@ TEST(InstasentSinkLoadTest, FaultyApiEndsWithExactlyTheSubmittedState) {
   // request once when a reused connection dies before any answer, so the sink
   // does not see every drop as an error; the duplicates above show them.
   EXPECT_GT(stats["requests"]["by_status"].value("dropped", 0), 0) << stats.dump();
-  EXPECT_EQ(metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "dead_lettered"}}),
+  EXPECT_EQ(metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "rejected"}}),
             static_cast<double>(w.invalid.size()));
   std::printf(
       "load: %zu records (%zu users, %zu events, %zu deletes, %zu invalid) in %.1f s, "

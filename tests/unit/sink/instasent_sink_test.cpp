@@ -156,7 +156,7 @@ TEST(InstasentSinkTest, RejectedItemsAreDeadLetteredWithTheApiErrors) {
   EXPECT_EQ(StatusCount(stats, "202"), 1);
   EXPECT_EQ(StatusCount(stats, "422"), 1);
   EXPECT_EQ(emulator.Inspect("/_emulator/contacts")["count"], 2);
-  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "dead_lettered"}}), 3);
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "rejected"}}), 3);
 }
 
 TEST(InstasentSinkTest, ClientResponseShapeIsUnderstood) {

@@ -156,7 +156,11 @@ TEST(InstasentSinkTest, RejectedItemsAreDeadLetteredWithTheApiErrors) {
   EXPECT_EQ(StatusCount(stats, "202"), 1);
   EXPECT_EQ(StatusCount(stats, "422"), 1);
   EXPECT_EQ(emulator.Inspect("/_emulator/contacts")["count"], 2);
-  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "rejected"}}), 3);
+  // Refused by the API (an item of a 202, the 422) vs never sent (the delete without an id).
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "rejected"}}), 2);
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "dead_lettered"}}), 1);
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "accepted"}}), 2);
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_batches_total"), 3);
 }
 
 TEST(InstasentSinkTest, ClientResponseShapeIsUnderstood) {

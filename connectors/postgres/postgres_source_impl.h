@@ -51,7 +51,6 @@ class PostgresSource final : public core::Source {
   core::StateStore& state_;
   std::shared_ptr<spdlog::logger> log_;
   core::Series& reconnects_metric_;
-  core::Series& lag_metric_;
   core::Series& bad_rows_metric_;
   const int wake_fd_;
 

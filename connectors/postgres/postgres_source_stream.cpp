@@ -25,7 +25,6 @@ core::Status PostgresSource::SyncStatus(ReplicationStream& stream) {
   core::Status st = stream.SendStatusIfDue();
   std::lock_guard lock(mu_);
   sent_lsn_ = std::max(sent_lsn_, stream.last_sent());
-  if (server_wal_end_ >= sent_lsn_) lag_metric_.Set(static_cast<double>(server_wal_end_ - sent_lsn_));
   return st;
 }
 

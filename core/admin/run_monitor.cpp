@@ -2,8 +2,6 @@
 
 #include <unistd.h>
 
-#include <cstdio>
-
 #include "core/log/log.h"
 
 namespace cdc::core {
@@ -114,14 +112,12 @@ void RunMonitor::ShowSnapshot(const SourceProgress& progress) {
   auto out = snapshot_.Sample(std::chrono::steady_clock::now(), progress.snapshotting, progress.snapshot_rows,
                               progress.snapshot_rows_estimate);
   if (!out) return;
-  if (!options_.terminal) {
-    Logger("snapshot")->info("{}", out->text);
+  if (out->redraw) {
+    ShowStatusLine(out->text);
     return;
   }
-  // The bar owns the terminal's last line; "\x1b[K" clears what a longer line left.
-  const std::string text = "\r" + out->text + (out->redraw ? "\x1b[K" : "\x1b[K\n");
-  std::fwrite(text.data(), 1, text.size(), stderr);
-  std::fflush(stderr);
+  if (options_.terminal) ShowStatusLine("");
+  Logger("snapshot")->info("{}", out->text);
 }
 
 void RunMonitor::Persist(const SourceProgress& progress, double lag_seconds) {

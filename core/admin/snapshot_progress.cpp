@@ -42,7 +42,7 @@ std::optional<SnapshotProgress::Output> SnapshotProgress::Sample(Clock::time_poi
     const double secs = std::chrono::duration<double>(now - started_).count();
     const double rate = secs > 0 ? static_cast<double>(rows) / secs : 0;
     std::string text = fmt::format("snapshot read: {} rows in {}, {:.0f} rows/s", rows, Duration(secs), rate);
-    return Output{terminal_ ? Bar(rows, std::max(rows, estimate), rate) + "\n" + text : text, false};
+    return Output{std::move(text), false};
   }
   if (!shown_) {
     shown_ = true;

@@ -247,9 +247,14 @@ core::Result<std::optional<BinlogPoint>> MysqlSource::RunSnapshot(core::ChangeWr
   if (!snapshot) return core::Fail(snapshot.error());
   const BinlogPoint point = (*snapshot)->point();
   uint64_t estimate = 0;
-  for (const auto& [db, table] : tables_) estimate += (*snapshot)->EstimateRows(db, table);
+  std::vector<core::SnapshotTableProgress> per_table;
+  for (const auto& [db, table] : tables_) {
+    per_table.push_back({db + "." + table, 0, (*snapshot)->EstimateRows(db, table)});
+    estimate += per_table.back().estimate;
+  }
   {
     std::lock_guard lock(mu_);
+    progress_.snapshot_tables = std::move(per_table);
     progress_.snapshot_rows_estimate = estimate;
     progress_.received = PointText(point);
     progress_.snapshotting = progress_.connected = true;
@@ -258,8 +263,10 @@ core::Result<std::optional<BinlogPoint>> MysqlSource::RunSnapshot(core::ChangeWr
   const uint64_t commit = PackPosition(point.file, point.offset);
   uint64_t total = 0;
   bool open = true;
+  size_t table_index = 0;
   for (const auto& [db, table] : tables_) {
     uint32_t index = 0;
+    const size_t this_table = table_index++;
     auto read = (*snapshot)->ReadTable(db, table, [&](const std::shared_ptr<const core::TableSchema>& schema,
                                                       std::vector<core::Value>&& values) {
       core::RowChange c;
@@ -272,6 +279,7 @@ core::Result<std::optional<BinlogPoint>> MysqlSource::RunSnapshot(core::ChangeWr
       {
         std::lock_guard lock(mu_);
         ++progress_.snapshot_rows;
+        if (this_table < progress_.snapshot_tables.size()) ++progress_.snapshot_tables[this_table].rows;
       }
       open = !stop.load() && out.Emit(std::move(c));
       return open;

@@ -257,6 +257,12 @@ core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::ato
     std::lock_guard lock(mu_);
     snapshot_estimate_ = estimate;
     snapshot_rows_ = 0;
+    snapshot_tables_.clear();
+    snapshot_table_ = 0;
+    for (const auto& t : tables_) {
+      snapshot_tables_.push_back(
+          {t.QualifiedName(), 0, t.estimated_rows > 0 ? static_cast<uint64_t>(t.estimated_rows) : 0});
+    }
   }
   log_->info("snapshot of {} table(s) at {} (about {} rows)", tables_.size(), core::FormatLsn(lsn), estimate);
   bool closed = false;
@@ -267,6 +273,7 @@ core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::ato
     }
     std::lock_guard lock(mu_);
     ++snapshot_rows_;  // progress is shown by the run's monitor (bar or a line every 10 s)
+    if (snapshot_table_ < snapshot_tables_.size()) ++snapshot_tables_[snapshot_table_].rows;
     return true;
   };
   auto bad_row = [&](const core::Error& error, const std::string& line) {
@@ -275,6 +282,10 @@ core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::ato
     return DeadLetter(e, line).has_value() && !stop.load();
   };
   for (size_t i = 0; i < tables_.size(); ++i) {
+    {
+      std::lock_guard lock(mu_);
+      snapshot_table_ = i;
+    }
     auto schema = Snapshot::SchemaFor(tables_[i], types_, kSnapshotSchemaVersionBase + i);
     if (auto st = (*snapshot)->ReadTable(tables_[i], schema, types_, position, emit, bad_row); !st) return st;
     if (closed || stop.load()) return {};
@@ -355,6 +366,7 @@ core::SourceProgress PostgresSource::Progress() const {
   p.last_commit_time_us = last_commit_time_us_;
   p.snapshot_rows = snapshot_rows_;
   p.snapshot_rows_estimate = snapshot_estimate_;
+  p.snapshot_tables = snapshot_tables_;
   p.reconnects = reconnects_;
   return p;
 }

@@ -89,6 +89,15 @@ void RunMonitor::Tick(bool persist) {
   lag_seconds_.Set(lag_seconds);
   snapshot_rows_.Set(static_cast<double>(progress.snapshot_rows));
   snapshot_estimate_.Set(static_cast<double>(progress.snapshot_rows_estimate));
+  for (const auto& table : progress.snapshot_tables) {
+    const Labels labels = {{"pipeline", options_.pipeline}, {"table", table.table}};
+    metrics_.Gauge("instasent_cdc_snapshot_table_rows", "Rows read by the initial snapshot, per table", labels)
+        .Set(static_cast<double>(table.rows));
+    metrics_
+        .Gauge("instasent_cdc_snapshot_table_rows_estimated",
+               "Rows the initial snapshot expects per table (from table statistics)", labels)
+        .Set(static_cast<double>(table.estimate));
+  }
 
   std::string why_not;
   if (!progress.connected) why_not = "source not connected";

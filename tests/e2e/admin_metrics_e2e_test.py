@@ -88,7 +88,8 @@ class AdminEndpoint(unittest.TestCase):
              "CREATE TABLE orders (id int PRIMARY KEY, customer_id int, amount numeric, created_at timestamptz);"
              "INSERT INTO customers SELECT g, 'c' || g || '@example.com' FROM generate_series(1, 20) g;"
              "INSERT INTO customers VALUES (21, 'not-an-email');"
-             "INSERT INTO orders SELECT g, g, g * 1.5, now() FROM generate_series(1, 10) g")
+             "INSERT INTO orders SELECT g, g, g * 1.5, now() FROM generate_series(1, 10) g;"
+             "ANALYZE customers, orders")  # the snapshot's estimates come from pg_class.reltuples
         # A slow first answer keeps the sink's credential probe (and so readiness) pending
         # long enough to look at /readyz before the pipeline is ready.
         cls.emulator = Emulator("--latency-ms", "2500")
@@ -176,6 +177,10 @@ mappings:
             self.assertEqual(items["events_outside_window"], 1)
             self.assertEqual(total(after, "instasent_cdc_source_changes_total"), 21 + 10 + 2 + 2 + 1)
             self.assertEqual(total(after, "instasent_cdc_snapshot_rows"), 31)
+            self.assertEqual(total(after, "instasent_cdc_snapshot_rows_estimated"), 31)
+            for table, rows in (("public.customers", 21), ("public.orders", 10)):
+                self.assertEqual(total(after, "instasent_cdc_snapshot_table_rows", table=table), rows)
+                self.assertEqual(total(after, "instasent_cdc_snapshot_table_rows_estimated", table=table), rows)
             self.assertEqual(total(after, "instasent_cdc_sink_retries_total"), 0)
             self.assertEqual(total(after, "instasent_cdc_sink_rate_limited_total"), 0)
             self.assertGreaterEqual(total(after, "instasent_cdc_source_lag_bytes"), 0)

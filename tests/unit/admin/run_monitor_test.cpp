@@ -74,6 +74,7 @@ TEST_F(RunMonitorTest, GaugesFollowTheSourceAndReadinessNeedsSourceAndCredential
       90'000'000;
   source_.progress.snapshot_rows = 10;
   source_.progress.snapshot_rows_estimate = 40;
+  source_.progress.snapshot_tables = {{"public.customers", 10, 15}, {"public.orders", 0, 25}};
   monitor.Tick(false);
   EXPECT_TRUE(health_.Ready().ok) << health_.Ready().reason;
   EXPECT_EQ(metrics_.Sum("instasent_cdc_source_connected"), 1);
@@ -81,6 +82,11 @@ TEST_F(RunMonitorTest, GaugesFollowTheSourceAndReadinessNeedsSourceAndCredential
   EXPECT_NEAR(metrics_.Sum("instasent_cdc_source_lag_seconds"), 90, 5);
   EXPECT_EQ(metrics_.Sum("instasent_cdc_snapshot_rows"), 10);
   EXPECT_EQ(metrics_.Sum("instasent_cdc_snapshot_rows_estimated"), 40);
+  EXPECT_EQ(metrics_.Find("instasent_cdc_snapshot_table_rows", {{"pipeline", "shop"}, {"table", "public.customers"}}),
+            10);
+  EXPECT_EQ(metrics_.Find("instasent_cdc_snapshot_table_rows_estimated",
+                          {{"pipeline", "shop"}, {"table", "public.orders"}}),
+            25);
 
   source_.progress.caught_up = true;  // nothing left to read: no lag in time
   monitor.Tick(false);

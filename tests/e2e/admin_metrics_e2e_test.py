@@ -1,7 +1,7 @@
 """The admin endpoint and `status` on PostgreSQL: /readyz before and after the
 pipeline is up, /healthz, /metrics scraped during the run and after it went
 idle with every counter equal to what the emulator received, the endpoint on
-127.0.0.1 only, and `status --json` agreeing with the emulator after the run."""
+127.0.0.1 only, SIGHUP, and `status --json` agreeing with the emulator after the run."""
 
 import json
 import os
@@ -187,6 +187,13 @@ mappings:
             self.assertEqual(total(after, "instasent_cdc_queue_depth_chunks"), 0)
             self.assertEqual(http_get(base + "/healthz")[0], 200)
             self.assertEqual(http_get(base + "/readyz")[0], 200)
+
+            # Logs go to stderr only: SIGHUP reopens nothing, says so once, and the run goes on.
+            connector.signal(signal.SIGHUP)
+            wait_for(lambda: "SIGHUP: logs go to stderr; nothing to reopen" in connector.log(), timeout=10,
+                     what="the SIGHUP log line")
+            self.assertIsNone(connector.proc.poll())
+            self.assertEqual(http_get(base + "/healthz")[0], 200)
         finally:
             connector.signal(signal.SIGTERM)
         self.assertEqual(connector.wait(60), 0, connector.log())

@@ -35,9 +35,11 @@ core::Series& SinkMetrics::Requests(long status) {
                                                              : "error";
   // Registered on first use: a handful of codes ever occur. The class label
   // is redundant with the code and kept for dashboards that group by it.
-  return metrics_.Counter(
-      "instasent_cdc_sink_requests_total", "HTTP requests answered, by status code and class",
-      {{"sink", sink_}, {"code", status > 0 ? std::to_string(status) : "error"}, {"status_class", status_class}});
+  return metrics_.Counter("instasent_cdc_sink_requests_total",
+                          "HTTP requests answered, by status code and class",
+                          {{"sink", sink_},
+                           {"code", status > 0 ? std::to_string(status) : "error"},
+                           {"status_class", status_class}});
 }
 
 core::Series& SinkMetrics::Batches(const std::string& endpoint) {

@@ -134,7 +134,8 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(const ListenAddress& add
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return Fail(Error::Config("admin endpoint: cannot listen on " + address.ToString() + ": " + ec.message()));
+    return Fail(
+        Error::Config("admin endpoint: cannot listen on " + address.ToString() + ": " + ec.message()));
   }
   ListenAddress bound = address;
   bound.port = acceptor.local_endpoint().port();

@@ -15,7 +15,7 @@
 namespace cdc::core {
 
 struct ListenAddress {
-  std::string host;  // 127.0.0.1 when the text names only a port
+  std::string host;   // 127.0.0.1 when the text names only a port
   uint16_t port = 0;  // 0: any free port
   std::string ToString() const;
 };

@@ -18,8 +18,9 @@ const char* const kOutcomes[] = {"accepted", "rejected", "dead_lettered", "skipp
 
 }  // namespace
 
-RunMonitor::RunMonitor(RunMonitorOptions options, Source& source, std::vector<std::pair<std::string, Sink*>> sinks,
-                       Metrics& metrics, StateStore& state, Health& health)
+RunMonitor::RunMonitor(RunMonitorOptions options, Source& source,
+                       std::vector<std::pair<std::string, Sink*>> sinks, Metrics& metrics, StateStore& state,
+                       Health& health)
     : options_(std::move(options)),
       source_(source),
       sinks_(std::move(sinks)),
@@ -27,9 +28,10 @@ RunMonitor::RunMonitor(RunMonitorOptions options, Source& source, std::vector<st
       state_(state),
       health_(health),
       snapshot_(options_.terminal),
-      connected_(metrics.Gauge("instasent_cdc_source_connected",
-                               "1 while the source reads its database (snapshot or stream), 0 while reconnecting",
-                               {{"pipeline", options_.pipeline}})),
+      connected_(
+          metrics.Gauge("instasent_cdc_source_connected",
+                        "1 while the source reads its database (snapshot or stream), 0 while reconnecting",
+                        {{"pipeline", options_.pipeline}})),
       lag_seconds_(metrics.Gauge("instasent_cdc_source_lag_seconds",
                                  "Now minus the commit time of the last change read; 0 when caught up",
                                  {{"pipeline", options_.pipeline}})),
@@ -84,14 +86,16 @@ void RunMonitor::Tick(bool persist) {
   }
   double lag_seconds = 0;
   if (!progress.caught_up && progress.last_commit_time_us > 0) {
-    lag_seconds = std::max<double>(0, static_cast<double>(NowMs() * 1000 - progress.last_commit_time_us) / 1e6);
+    lag_seconds =
+        std::max<double>(0, static_cast<double>(NowMs() * 1000 - progress.last_commit_time_us) / 1e6);
   }
   lag_seconds_.Set(lag_seconds);
   snapshot_rows_.Set(static_cast<double>(progress.snapshot_rows));
   snapshot_estimate_.Set(static_cast<double>(progress.snapshot_rows_estimate));
   for (const auto& table : progress.snapshot_tables) {
     const Labels labels = {{"pipeline", options_.pipeline}, {"table", table.table}};
-    metrics_.Gauge("instasent_cdc_snapshot_table_rows", "Rows read by the initial snapshot, per table", labels)
+    metrics_
+        .Gauge("instasent_cdc_snapshot_table_rows", "Rows read by the initial snapshot, per table", labels)
         .Set(static_cast<double>(table.rows));
     metrics_
         .Gauge("instasent_cdc_snapshot_table_rows_estimated",
@@ -139,7 +143,8 @@ void RunMonitor::Persist(const SourceProgress& progress, double lag_seconds) {
   }
   now["rows.dead_lettered"] = static_cast<int64_t>(metrics_.Sum("instasent_cdc_mapping_failures_total") +
                                                    metrics_.Sum("instasent_cdc_source_bad_rows_total"));
-  now["events.outside_window"] = static_cast<int64_t>(metrics_.Sum("instasent_cdc_events_outside_window_total"));
+  now["events.outside_window"] =
+      static_cast<int64_t>(metrics_.Sum("instasent_cdc_events_outside_window_total"));
   now["changes.read"] = static_cast<int64_t>(metrics_.Sum("instasent_cdc_source_changes_total"));
   std::map<std::string, int64_t> deltas;
   for (const auto& [key, value] : now) {

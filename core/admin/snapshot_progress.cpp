@@ -34,8 +34,8 @@ std::string SnapshotProgress::Bar(uint64_t rows, uint64_t estimate, double rate)
          Describe(rows, estimate, rate);
 }
 
-std::optional<SnapshotProgress::Output> SnapshotProgress::Sample(Clock::time_point now, bool active, uint64_t rows,
-                                                                 uint64_t estimate) {
+std::optional<SnapshotProgress::Output> SnapshotProgress::Sample(Clock::time_point now, bool active,
+                                                                 uint64_t rows, uint64_t estimate) {
   if (!active) {
     if (!shown_) return std::nullopt;
     shown_ = false;

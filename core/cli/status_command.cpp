@@ -1,11 +1,10 @@
 // `instasent-cdc status`: what the state store knows, running or not. A
 // running `run` refreshes it every few seconds (core/admin/run_monitor.h).
+#include <fmt/format.h>
 #include <signal.h>
 
 #include <chrono>
 #include <iostream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/admin/run_monitor.h"
@@ -74,11 +73,12 @@ int StatusCommand(const CommonOptions& common, bool json) {
     out["running"] = running;
     if (running) out["pid"] = pid;
     if (age_ms >= 0) out["updated_ms_ago"] = age_ms;
-    out["position"] = {{"received", value("source.received")},
-                       {"confirmed", value("source.confirmed")},
-                       {"acknowledged", value("checkpoint.acknowledged")},
-                       {"lag_bytes", values->count("source.lag_bytes") ? ToInt(value("source.lag_bytes")) : -1},
-                       {"lag_seconds", ToInt(value("source.lag_seconds", "0"))}};
+    out["position"] = {
+        {"received", value("source.received")},
+        {"confirmed", value("source.confirmed")},
+        {"acknowledged", value("checkpoint.acknowledged")},
+        {"lag_bytes", values->count("source.lag_bytes") ? ToInt(value("source.lag_bytes")) : -1},
+        {"lag_seconds", ToInt(value("source.lag_seconds", "0"))}};
     out["records"] = records;
     out["rows_dead_lettered"] = counter("rows.dead_lettered");
     out["events_outside_window"] = counter("events.outside_window");
@@ -93,8 +93,8 @@ int StatusCommand(const CommonOptions& common, bool json) {
   if (running) {
     std::cout << fmt::format("running:         yes (pid {}, updated {} s ago)\n", pid, age_ms / 1000);
   } else {
-    std::cout << "running:         no" << (age_ms >= 0 ? fmt::format(" (last update {} s ago)", age_ms / 1000) : "")
-              << "\n";
+    std::cout << "running:         no"
+              << (age_ms >= 0 ? fmt::format(" (last update {} s ago)", age_ms / 1000) : "") << "\n";
   }
   std::cout << "source:          received " << value("source.received", "-") << ", confirmed "
             << value("source.confirmed", "-") << "\n";
@@ -109,9 +109,9 @@ int StatusCommand(const CommonOptions& common, bool json) {
                            "dead_lettered", "skipped");
   for (const char* kind : kKinds) {
     const auto& r = records[kind];
-    std::cout << fmt::format("                 {:<16}{:>10}{:>10}{:>15}{:>10}\n", kind, r["accepted"].get<int64_t>(),
-                             r["rejected"].get<int64_t>(), r["dead_lettered"].get<int64_t>(),
-                             r["skipped"].get<int64_t>());
+    std::cout << fmt::format("                 {:<16}{:>10}{:>10}{:>15}{:>10}\n", kind,
+                             r["accepted"].get<int64_t>(), r["rejected"].get<int64_t>(),
+                             r["dead_lettered"].get<int64_t>(), r["skipped"].get<int64_t>());
   }
   std::cout << "rows dead-lettered before sending: " << counter("rows.dead_lettered") << "\n";
   std::cout << "dead letters:    " << *dead << " stored (dlq list)\n";
@@ -119,7 +119,8 @@ int StatusCommand(const CommonOptions& common, bool json) {
   // Source-specific state (postgres.snapshot, mysql.position...).
   for (const auto& [key, v] : *values) {
     bool shown = false;
-    for (const char* prefix : {"run.", "source.", "snapshot.rows_", "checkpoint.acknowledged", "last_error"}) {
+    for (const char* prefix :
+         {"run.", "source.", "snapshot.rows_", "checkpoint.acknowledged", "last_error"}) {
       shown = shown || key.rfind(prefix, 0) == 0;
     }
     if (!shown) std::cout << key << ": " << v << "\n";

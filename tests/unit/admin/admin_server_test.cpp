@@ -37,7 +37,8 @@ Reply Get(uint16_t port, const std::string& target, http::verb verb = http::verb
 class AdminServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    metrics.Counter("instasent_cdc_sink_records_total", "Records", {{"kind", "event"}, {"outcome", "accepted"}})
+    metrics
+        .Counter("instasent_cdc_sink_records_total", "Records", {{"kind", "event"}, {"outcome", "accepted"}})
         .Add(7);
     auto started = AdminServer::Start({"127.0.0.1", 0}, metrics, health);
     ASSERT_TRUE(started) << started.error().message;

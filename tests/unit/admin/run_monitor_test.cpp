@@ -68,10 +68,10 @@ TEST_F(RunMonitorTest, GaugesFollowTheSourceAndReadinessNeedsSourceAndCredential
 
   authorized.Set(1);
   source_.progress.lag_bytes = 4096;
-  source_.progress.last_commit_time_us =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count() -
-      90'000'000;
+  source_.progress.last_commit_time_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count() -
+                                         90'000'000;
   source_.progress.snapshot_rows = 10;
   source_.progress.snapshot_rows_estimate = 40;
   source_.progress.snapshot_tables = {{"public.customers", 10, 15}, {"public.orders", 0, 25}};
@@ -82,7 +82,8 @@ TEST_F(RunMonitorTest, GaugesFollowTheSourceAndReadinessNeedsSourceAndCredential
   EXPECT_NEAR(metrics_.Sum("instasent_cdc_source_lag_seconds"), 90, 5);
   EXPECT_EQ(metrics_.Sum("instasent_cdc_snapshot_rows"), 10);
   EXPECT_EQ(metrics_.Sum("instasent_cdc_snapshot_rows_estimated"), 40);
-  EXPECT_EQ(metrics_.Find("instasent_cdc_snapshot_table_rows", {{"pipeline", "shop"}, {"table", "public.customers"}}),
+  EXPECT_EQ(metrics_.Find("instasent_cdc_snapshot_table_rows",
+                          {{"pipeline", "shop"}, {"table", "public.customers"}}),
             10);
   EXPECT_EQ(metrics_.Find("instasent_cdc_snapshot_table_rows_estimated",
                           {{"pipeline", "shop"}, {"table", "public.orders"}}),
@@ -101,8 +102,9 @@ TEST_F(RunMonitorTest, GaugesFollowTheSourceAndReadinessNeedsSourceAndCredential
 TEST_F(RunMonitorTest, CountersAndPositionsReachTheStateStoreAsDeltas) {
   auto& accepted = metrics_.Counter("instasent_cdc_sink_records_total", "",
                                     {{"sink", "default"}, {"kind", "event"}, {"outcome", "accepted"}});
-  auto& rejected = metrics_.Counter("instasent_cdc_sink_records_total", "",
-                                    {{"sink", "default"}, {"kind", "contact_upsert"}, {"outcome", "rejected"}});
+  auto& rejected =
+      metrics_.Counter("instasent_cdc_sink_records_total", "",
+                       {{"sink", "default"}, {"kind", "contact_upsert"}, {"outcome", "rejected"}});
   metrics_.Counter("instasent_cdc_events_outside_window_total", "", {{"pipeline", "shop"}}).Add(2);
   ASSERT_TRUE(state_->AddCounters({{"records.event.accepted", 100}}));  // an earlier run's
   source_.progress.received = "0/16B3F28";

@@ -13,7 +13,8 @@ TEST(SnapshotProgress, DescribesRowsEstimateRateAndEta) {
   EXPECT_EQ(SnapshotProgress::Describe(1200, 1000, 10), "1200 of about 1000 rows, 10 rows/s");
   EXPECT_EQ(SnapshotProgress::Describe(5, 0, 0), "5 rows, 0 rows/s");
   EXPECT_EQ(SnapshotProgress::Describe(0, 7200, 1), "0 of about 7200 rows (0%), 1 rows/s, ETA 2:00:00");
-  EXPECT_EQ(SnapshotProgress::Bar(500, 1000, 100).substr(0, 42), "snapshot [###############...............] ");
+  EXPECT_EQ(SnapshotProgress::Bar(500, 1000, 100).substr(0, 42),
+            "snapshot [###############...............] ");
 }
 
 TEST(SnapshotProgress, WithoutATerminalALineEveryIntervalAndAClosingLine) {
@@ -41,7 +42,8 @@ TEST(SnapshotProgress, OnATerminalEverySampleRedrawsTheBar) {
   auto next = p.Sample(t0 + 1s, true, 10, 100);
   ASSERT_TRUE(next);
   EXPECT_TRUE(next->redraw);
-  EXPECT_NE(next->text.find("10 of about 100 rows (10%), 10 rows/s, ETA 0:09"), std::string::npos) << next->text;
+  EXPECT_NE(next->text.find("10 of about 100 rows (10%), 10 rows/s, ETA 0:09"), std::string::npos)
+      << next->text;
   auto done = p.Sample(t0 + 2s, false, 100, 100);
   ASSERT_TRUE(done);
   EXPECT_FALSE(done->redraw);

@@ -50,8 +50,8 @@ class MysqlSource final : public core::Source {
         state_(state),
         log_(core::Logger("mysql")),
         reconnects_metric_(metrics.Counter("instasent_cdc_source_reconnects_total",
-                                           "Reconnections of the source to its database",
-                                           {{"pipeline", options.pipeline}})),
+                                           "Reconnections to the source, by what went wrong",
+                                           {{"pipeline", options.pipeline}, {"reason", "connection_lost"}})),
         replica_name_(ReplicaName(options.pipeline)) {}
 
   core::Status Prepare() override;

@@ -70,6 +70,7 @@ core::Status PostgresSource::StreamLoop(ReplicationStream& stream, core::ChangeW
   while (!stop.load() && !closed_) {
     if (hook_error) return Fail(*hook_error);
     if (auto st = SyncStatus(stream); !st) return st;
+    if (auto st = heartbeat_.Tick(); !st) return st;
     auto message = stream.Next(std::chrono::milliseconds(0));
     if (!message) return Fail(message.error());
     if (message->kind == StreamMessage::Kind::kNone) {

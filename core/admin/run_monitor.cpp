@@ -32,9 +32,6 @@ RunMonitor::RunMonitor(RunMonitorOptions options, Source& source,
           metrics.Gauge("instasent_cdc_source_connected",
                         "1 while the source reads its database (snapshot or stream), 0 while reconnecting",
                         {{"pipeline", options_.pipeline}})),
-      lag_seconds_(metrics.Gauge("instasent_cdc_source_lag_seconds",
-                                 "Now minus the commit time of the last change read; 0 when caught up",
-                                 {{"pipeline", options_.pipeline}})),
       snapshot_rows_(metrics.Gauge("instasent_cdc_snapshot_rows", "Rows read by the initial snapshot so far",
                                    {{"pipeline", options_.pipeline}})),
       snapshot_estimate_(metrics.Gauge("instasent_cdc_snapshot_rows_estimated",
@@ -75,21 +72,7 @@ void RunMonitor::Loop() {
 void RunMonitor::Tick(bool persist) {
   const SourceProgress progress = source_.Progress();
   connected_.Set(progress.connected ? 1 : 0);
-  if (progress.lag_bytes >= 0) {
-    if (!lag_bytes_) {
-      lag_bytes_ = &metrics_.Gauge("instasent_cdc_source_lag_bytes",
-                                   "Source log written but not yet confirmed (Postgres: server WAL end minus "
-                                   "the confirmed flush position)",
-                                   {{"pipeline", options_.pipeline}});
-    }
-    lag_bytes_->Set(static_cast<double>(progress.lag_bytes));
-  }
-  double lag_seconds = 0;
-  if (!progress.caught_up && progress.last_commit_time_us > 0) {
-    lag_seconds =
-        std::max<double>(0, static_cast<double>(NowMs() * 1000 - progress.last_commit_time_us) / 1e6);
-  }
-  lag_seconds_.Set(lag_seconds);
+  // The lag gauges belong to the pipeline's LagMonitor; `status` gets a copy of them below.
   snapshot_rows_.Set(static_cast<double>(progress.snapshot_rows));
   snapshot_estimate_.Set(static_cast<double>(progress.snapshot_rows_estimate));
   for (const auto& table : progress.snapshot_tables) {
@@ -118,7 +101,7 @@ void RunMonitor::Tick(bool persist) {
   }
   health_.Beat(why_not.empty(), why_not);
   ShowSnapshot(progress);
-  if (persist) Persist(progress, lag_seconds);
+  if (persist) Persist(progress);
 }
 
 void RunMonitor::ShowSnapshot(const SourceProgress& progress) {
@@ -133,7 +116,9 @@ void RunMonitor::ShowSnapshot(const SourceProgress& progress) {
   Logger("snapshot")->info("{}", out->text);
 }
 
-void RunMonitor::Persist(const SourceProgress& progress, double lag_seconds) {
+void RunMonitor::Persist(const SourceProgress& progress) {
+  const auto lag_seconds =
+      metrics_.Find("instasent_cdc_source_lag_seconds", {{"pipeline", options_.pipeline}}).value_or(0);
   std::map<std::string, int64_t> now;
   for (const char* kind : kKinds) {
     for (const char* outcome : kOutcomes) {
@@ -145,6 +130,11 @@ void RunMonitor::Persist(const SourceProgress& progress, double lag_seconds) {
                                                    metrics_.Sum("instasent_cdc_source_bad_rows_total"));
   now["events.outside_window"] =
       static_cast<int64_t>(metrics_.Sum("instasent_cdc_events_outside_window_total"));
+  // Reconnections by reason, so `status` tells a flapping source apart.
+  for (const char* reason : {"connection_lost", "connect_failed"}) {
+    now[std::string("source.reconnects.") + reason] =
+        static_cast<int64_t>(metrics_.Sum("instasent_cdc_source_reconnects_total", {{"reason", reason}}));
+  }
   now["changes.read"] = static_cast<int64_t>(metrics_.Sum("instasent_cdc_source_changes_total"));
   std::map<std::string, int64_t> deltas;
   for (const auto& [key, value] : now) {

@@ -1,6 +1,6 @@
 // RunMonitor: the run's observer thread. Every second it samples the source's
-// progress and the sinks into gauges (lag in bytes and seconds, snapshot rows,
-// connected), tells Health whether the pipeline is live and ready, and shows
+// progress and the sinks into gauges (connected, snapshot rows; the lag gauges
+// are the pipeline's LagMonitor's), tells Health whether the pipeline is live and ready, and shows
 // snapshot progress; every few seconds (and when destroyed) it copies the
 // cumulative counters and the source's positions into the state store, so
 // `status` shows them whether or not the process runs.
@@ -50,7 +50,7 @@ class RunMonitor {
 
  private:
   void Loop();
-  void Persist(const SourceProgress& progress, double lag_seconds);
+  void Persist(const SourceProgress& progress);
   void ShowSnapshot(const SourceProgress& progress);
 
   const RunMonitorOptions options_;
@@ -62,11 +62,9 @@ class RunMonitor {
   SnapshotProgress snapshot_;
 
   Series& connected_;
-  Series& lag_seconds_;
   Series& snapshot_rows_;
   Series& snapshot_estimate_;
   Series& dead_letters_;
-  Series* lag_bytes_ = nullptr;  // registered once the source knows its lag
 
   std::map<std::string, int64_t> persisted_;  // counter values already added to the store
   std::mutex mu_;

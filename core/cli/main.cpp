@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
                   "exit 0 once caught up, drained and confirmed for this many seconds");
   run->add_option("--drain-timeout", drain_timeout, "seconds SIGTERM waits for in-flight records")
       ->capture_default_str();
+  bool resnapshot = false;
+  run->add_flag("--resnapshot", resnapshot,
+                "read the initial snapshot again; postgres: may create the slot anew when it is missing "
+                "(after a failover or a lost slot)");
   std::string admin_listen;
   run->add_option("--admin-listen", admin_listen,
                   "serve /metrics, /healthz, /readyz on HOST:PORT (PORT alone: 127.0.0.1; 0: any free port, "
@@ -69,7 +73,7 @@ int main(int argc, char** argv) {
                       : log_format == "text" ? cdc::core::LogFormat::kText
                                              : cdc::core::LogFormat::kAuto;
 
-  if (*run) return cdc::cli::RunCommand(common, until_idle, drain_timeout, admin_listen);
+  if (*run) return cdc::cli::RunCommand(common, until_idle, drain_timeout, resnapshot, admin_listen);
   if (*validate) return cdc::cli::ValidateCommand(common);
   if (*status) return cdc::cli::StatusCommand(common, json);
   if (*dlq_list) return cdc::cli::DlqListCommand(common, json, limit);

@@ -25,11 +25,16 @@ int64_t NowMs() {
 }  // namespace
 
 int RunCommand(const CommonOptions& common, double until_idle_seconds, double drain_timeout_seconds,
-               const std::string& admin_listen) {
+               bool resnapshot, const std::string& admin_listen) {
   const auto& stop = InstallStopSignals();
   auto loaded = LoadPipeline(common, /*compile_mapping=*/true, /*open_state=*/true);
   if (!loaded) return ReportFailure(loaded.error());
   auto& config = loaded->config;
+  if (resnapshot && config.source.kind != "postgres") {
+    return ReportFailure(core::Error::Config(
+        "--resnapshot applies only to a postgres source (MySQL: erase the state key mysql.position, see the README)"));
+  }
+  config.source.resnapshot = resnapshot;
   auto& state = *loaded->state;
   auto log = core::Logger("run");
 
@@ -69,6 +74,7 @@ int RunCommand(const CommonOptions& common, double until_idle_seconds, double dr
     options.until_idle = std::chrono::milliseconds(static_cast<int64_t>(until_idle_seconds * 1000));
   }
   options.drain_timeout = std::chrono::milliseconds(static_cast<int64_t>(drain_timeout_seconds * 1000));
+  options.lag_warning = {config.source.lag_warning_bytes, config.source.lag_warning_seconds};
   std::vector<std::pair<std::string, core::Sink*>> sink_refs;
   for (auto& [name, sink] : *sinks) sink_refs.emplace_back(name, sink.get());
 

@@ -113,6 +113,8 @@ int StatusCommand(const CommonOptions& common, bool json) {
                              r["accepted"].get<int64_t>(), r["rejected"].get<int64_t>(),
                              r["dead_lettered"].get<int64_t>(), r["skipped"].get<int64_t>());
   }
+  std::cout << "reconnects:      " << counter("source.reconnects.connection_lost") << " connection lost, "
+            << counter("source.reconnects.connect_failed") << " connect failed\n";
   std::cout << "rows dead-lettered before sending: " << counter("rows.dead_lettered") << "\n";
   std::cout << "dead letters:    " << *dead << " stored (dlq list)\n";
   std::cout << "events outside the automation window: " << counter("events.outside_window") << "\n";

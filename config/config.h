@@ -80,7 +80,7 @@ struct MappingContext {
   std::string default_schema;       // "public" for postgres, the DSN database for mysql
   core::SourceKind source = core::SourceKind::kPostgres;
   // Optional: counts NaN/Infinity floats sent as null
-  // (cdc_mapping_nonfinite_values_total{pipeline}).
+  // (instasent_cdc_mapping_nonfinite_values_total{pipeline}).
   core::Metrics* metrics = nullptr;
 };
 

@@ -270,7 +270,7 @@ core::Result<std::unique_ptr<core::Mapping>> CompileMapping(const PipelineConfig
   core::Series* series = nullptr;
   if (context.metrics != nullptr) {
     series =
-        &context.metrics->Counter("cdc_mapping_nonfinite_values_total",
+        &context.metrics->Counter("instasent_cdc_mapping_nonfinite_values_total",
                                   "NaN/Infinity float values sent as null", {{"pipeline", config.pipeline}});
   }
   return std::make_unique<CompiledMapping>(std::move(entries), series);

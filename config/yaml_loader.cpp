@@ -43,11 +43,12 @@ bool IsLowerWord(const std::string& s) {
 }
 
 // "host:port" or "[v6]:port" with a port of 0..65535.
+// HOST:PORT, [V6]:PORT, or a port alone (":9187" / "9187": the host defaults to 127.0.0.1).
 bool IsHostPort(const std::string& s) {
   const size_t colon = s.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  const std::string host = s.substr(0, colon);
-  const std::string port = s.substr(colon + 1);
+  const std::string host = colon == std::string::npos ? "127.0.0.1" : s.substr(0, colon);
+  const std::string port = colon == std::string::npos ? s : s.substr(colon + 1);
+  if (host.empty()) return !port.empty() && IsHostPort("127.0.0.1:" + port);
   if (port.empty() || port.size() > 5) return false;
   for (char c : port) {
     if (c < '0' || c > '9') return false;
@@ -86,7 +87,7 @@ class Loader {
       CDC_TRY(Require(admin, "listen", "admin"));
       CDC_TRY_ASSIGN(c_.admin_listen, r_.Scalar(admin["listen"], "listen"));
       if (!IsHostPort(c_.admin_listen)) {
-        return Fail(r_.ErrorAt(admin["listen"], "'listen' must be HOST:PORT, e.g. 127.0.0.1:9187"));
+        return Fail(r_.ErrorAt(admin["listen"], "'listen' must be HOST:PORT or PORT, e.g. 127.0.0.1:9187"));
       }
     }
     if (const YAML::Node log = root["log"]) {

@@ -201,6 +201,10 @@ core::Status MysqlSource::Run(core::ChangeWriter& out, const std::atomic<bool>& 
       progress_.confirmed = PointText(*end);
     } else {
       auto point = RunSnapshot(out, stop);
+      {
+        std::lock_guard lock(mu_);
+        progress_.snapshotting = progress_.connected = false;
+      }
       if (!point) return core::Fail(point.error());
       if (!*point) return {};
       start = **point;
@@ -223,18 +227,26 @@ core::Result<std::optional<BinlogPoint>> MysqlSource::RunSnapshot(core::ChangeWr
   if (!snapshot) return core::Fail(snapshot.error());
   const BinlogPoint point = (*snapshot)->point();
   uint64_t estimate = 0;
-  for (const auto& [db, table] : tables_) estimate += (*snapshot)->EstimateRows(db, table);
+  std::vector<core::SnapshotTableProgress> per_table;
+  for (const auto& [db, table] : tables_) {
+    per_table.push_back({db + "." + table, 0, (*snapshot)->EstimateRows(db, table)});
+    estimate += per_table.back().estimate;
+  }
   {
     std::lock_guard lock(mu_);
+    progress_.snapshot_tables = std::move(per_table);
     progress_.snapshot_rows_estimate = estimate;
     progress_.received = PointText(point);
+    progress_.snapshotting = progress_.connected = true;
   }
   log_->info("snapshot of {} table(s) at {} (about {} rows)", tables_.size(), PointText(point), estimate);
   const uint64_t commit = PackPosition(point.file, point.offset);
   uint64_t total = 0;
   bool open = true;
+  size_t table_index = 0;
   for (const auto& [db, table] : tables_) {
     uint32_t index = 0;
+    const size_t this_table = table_index++;
     auto read = (*snapshot)->ReadTable(db, table, [&](const std::shared_ptr<const core::TableSchema>& schema,
                                                       std::vector<core::Value>&& values) {
       core::RowChange c;
@@ -248,6 +260,7 @@ core::Result<std::optional<BinlogPoint>> MysqlSource::RunSnapshot(core::ChangeWr
       {
         std::lock_guard lock(mu_);
         ++progress_.snapshot_rows;
+        if (this_table < progress_.snapshot_tables.size()) ++progress_.snapshot_tables[this_table].rows;
       }
       open = !stop.load() && out.Emit(std::move(c));
       return open;
@@ -306,11 +319,12 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
       backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
       continue;
     }
-    if (!first_session) {
-      reconnects_metric_.Add();
+    {
       std::lock_guard lock(mu_);
-      ++progress_.reconnects;
+      progress_.connected = true;
+      if (!first_session) ++progress_.reconnects;
     }
+    if (!first_session) reconnects_metric_.Add();
     first_session = false;
     log_->info("reading the binlog from {}", PointText(state.resume_point()));
     decoder_.SetChecksumBeforeFormat((*stream)->checksum());
@@ -320,6 +334,8 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
       if (!raw) {
         if (!IsRetryable(raw.error())) return core::Fail(raw.error());
         log_->warn("binlog connection lost at {}, reconnecting: {}", state.received(), raw.error().message);
+        std::lock_guard lock(mu_);
+        progress_.connected = false;
         break;
       }
       auto event = decoder_.Decode(*raw);

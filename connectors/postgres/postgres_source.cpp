@@ -138,6 +138,10 @@ core::Status PostgresSource::Run(core::ChangeWriter& out, const std::atomic<bool
     if (stop.load()) return {};
     auto started = Clock::now();
     core::Status st = RunOnce(out, stop);
+    {
+      std::lock_guard lock(mu_);
+      connected_ = false;
+    }
     if (st || st.error().kind != ErrorKind::kRetryable) return st;
     if (Clock::now() - started > std::chrono::seconds(30)) backoff = std::chrono::milliseconds(200);
     // connection_lost: the stream was running (restart, terminated backend,
@@ -199,6 +203,7 @@ core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<
   {
     std::lock_guard lock(mu_);
     catch_up_lsn_ = system->xlog_pos;
+    connected_ = true;
   }
   uint64_t start_lsn = 0;
   bool pending;
@@ -257,6 +262,16 @@ core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::ato
                                          const std::string& exported, uint64_t lsn) {
   auto snapshot = Snapshot::Begin(options_.dsn, exported);
   if (!snapshot) return Fail(snapshot.error());
+  struct Snapshotting {  // for Progress(), whichever way this returns
+    PostgresSource& self;
+    explicit Snapshotting(PostgresSource& s) : self(s) { Set(true); }
+    ~Snapshotting() { Set(false); }
+    void Set(bool on) {
+      std::lock_guard lock(self.mu_);
+      self.snapshotting_ = on;
+      if (on) self.connected_ = true;
+    }
+  } snapshotting(*this);
   Position position{SourceKind::kPostgres, lsn, 0, 0};
   uint64_t estimate = 0;
   for (const auto& t : tables_)
@@ -265,22 +280,23 @@ core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::ato
     std::lock_guard lock(mu_);
     snapshot_estimate_ = estimate;
     snapshot_rows_ = 0;
+    snapshot_tables_.clear();
+    snapshot_table_ = 0;
+    for (const auto& t : tables_) {
+      snapshot_tables_.push_back(
+          {t.QualifiedName(), 0, t.estimated_rows > 0 ? static_cast<uint64_t>(t.estimated_rows) : 0});
+    }
   }
   log_->info("snapshot of {} table(s) at {} (about {} rows)", tables_.size(), core::FormatLsn(lsn), estimate);
   bool closed = false;
-  auto last_progress_log = Clock::now();
   auto emit = [&](core::RowChange&& change) {
     if (stop.load() || !out.Emit(std::move(change))) {
       closed = true;
       return false;
     }
     std::lock_guard lock(mu_);
-    ++snapshot_rows_;
-    // Long snapshots say where they are (the only sign of life for hours).
-    if ((snapshot_rows_ & 0xffff) == 0 && Clock::now() - last_progress_log >= std::chrono::seconds(10)) {
-      last_progress_log = Clock::now();
-      log_->info("snapshot: {} of about {} rows", snapshot_rows_, estimate);
-    }
+    ++snapshot_rows_;  // progress is shown by the run's monitor (bar or a line every 10 s)
+    if (snapshot_table_ < snapshot_tables_.size()) ++snapshot_tables_[snapshot_table_].rows;
     return true;
   };
   auto bad_row = [&](const core::Error& error, const std::string& line) {
@@ -289,6 +305,10 @@ core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::ato
     return DeadLetter(e, line).has_value() && !stop.load();
   };
   for (size_t i = 0; i < tables_.size(); ++i) {
+    {
+      std::lock_guard lock(mu_);
+      snapshot_table_ = i;
+    }
     auto schema = Snapshot::SchemaFor(tables_[i], types_, kSnapshotSchemaVersionBase + i);
     if (auto st = (*snapshot)->ReadTable(tables_[i], schema, types_, position, emit, bad_row); !st) return st;
     if (closed || stop.load()) return {};
@@ -370,6 +390,8 @@ void PostgresSource::Confirm(const Position& position) {
 core::SourceProgress PostgresSource::Progress() const {
   std::lock_guard lock(mu_);
   core::SourceProgress p;
+  p.connected = connected_;
+  p.snapshotting = snapshotting_;
   bool all_confirmed = last_emitted_ <= confirmed_pos_ && !snapshot_pending_;
   const bool backlog_read = std::max(server_wal_end_, confirmed_lsn_) >= catch_up_lsn_;
   p.caught_up = snapshot_finished_ &&
@@ -385,6 +407,7 @@ core::SourceProgress PostgresSource::Progress() const {
   p.last_commit_time_us = last_commit_time_us_;
   p.snapshot_rows = snapshot_rows_;
   p.snapshot_rows_estimate = snapshot_estimate_;
+  p.snapshot_tables = snapshot_tables_;
   p.reconnects = reconnects_;
   return p;
 }

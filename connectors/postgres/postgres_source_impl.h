@@ -93,6 +93,10 @@ class PostgresSource final : public core::Source {
   bool in_tx_ = false;
   bool idle_ = false;  // the socket had nothing more to read
   int64_t last_commit_time_us_ = 0;
+  bool connected_ = false;     // a session is reading (snapshot or stream)
+  bool snapshotting_ = false;  // RunSnapshot is reading rows
+  std::vector<core::SnapshotTableProgress> snapshot_tables_;
+  size_t snapshot_table_ = 0;  // index into snapshot_tables_ being read
   uint64_t snapshot_rows_ = 0, snapshot_estimate_ = 0, reconnects_ = 0;
 };
 

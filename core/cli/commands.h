@@ -15,8 +15,9 @@ struct CommonOptions {
   std::string log_level;  // empty: the config's
 };
 
+// `admin_listen` overrides the config's admin.listen ("" = the config's).
 int RunCommand(const CommonOptions& common, double until_idle_seconds, double drain_timeout_seconds,
-               bool resnapshot = false);
+               bool resnapshot = false, const std::string& admin_listen = "");
 int ValidateCommand(const CommonOptions& common);
 int StatusCommand(const CommonOptions& common, bool json);
 int DlqListCommand(const CommonOptions& common, bool json, size_t limit);

@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
   run->add_flag("--resnapshot", resnapshot,
                 "read the initial snapshot again; postgres: may create the slot anew when it is missing "
                 "(after a failover or a lost slot)");
+  std::string admin_listen;
+  run->add_option("--admin-listen", admin_listen,
+                  "serve /metrics, /healthz, /readyz on HOST:PORT (PORT alone: 127.0.0.1; 0: any free port, "
+                  "logged); overrides admin.listen");
 
   auto* validate = app.add_subcommand("validate", "check the configuration, the database and the destination");
   add_common(validate);
@@ -76,7 +80,7 @@ int main(int argc, char** argv) {
                       : log_format == "text" ? cdc::core::LogFormat::kText
                                              : cdc::core::LogFormat::kAuto;
 
-  if (*run) return cdc::cli::RunCommand(common, until_idle, drain_timeout, resnapshot);
+  if (*run) return cdc::cli::RunCommand(common, until_idle, drain_timeout, resnapshot, admin_listen);
   if (*validate) return cdc::cli::ValidateCommand(common);
   if (*status) return cdc::cli::StatusCommand(common, json);
   if (*snapshot) return cdc::cli::SnapshotCommand(common, snapshot_tables);

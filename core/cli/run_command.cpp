@@ -1,9 +1,11 @@
 // `instasent-cdc run`: prepare the source, start the sinks, run the pipeline.
-#include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+#include <unistd.h>
 
+#include <chrono>
+
+#include "core/admin/admin_server.h"
+#include "core/admin/health.h"
+#include "core/admin/run_monitor.h"
 #include "core/cli/commands.h"
 #include "core/cli/signals.h"
 #include "core/cli/wiring.h"
@@ -14,76 +16,6 @@ namespace cdc::cli {
 
 namespace {
 
-// Copies the sink's cumulative record counters into the state store every few
-// seconds (and at exit), so `status` shows them whether or not we run; also
-// answers SIGHUP (within a second).
-class CounterPersister {
- public:
-  CounterPersister(core::Metrics& metrics, core::StateStore& state) : metrics_(metrics), state_(state) {
-    thread_ = std::thread([this] { Loop(); });
-  }
-  ~CounterPersister() {
-    {
-      std::lock_guard lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-    Persist();
-  }
-
- private:
-  void Loop() {
-    std::unique_lock lock(mu_);
-    auto last_persist = std::chrono::steady_clock::now();
-    while (!cv_.wait_for(lock, std::chrono::seconds(1), [&] { return done_; })) {
-      lock.unlock();
-      if (std::chrono::steady_clock::now() - last_persist >= std::chrono::seconds(5)) {
-        Persist();
-        last_persist = std::chrono::steady_clock::now();
-      }
-      if (TakeHangup()) {
-        core::Logger("run")->info("SIGHUP: reopening logs");
-        core::ReopenLogs();
-      }
-      lock.lock();
-    }
-  }
-
-  void Persist() {
-    std::map<std::string, int64_t> deltas;
-    for (const char* kind : {"contact_upsert", "contact_delete", "event"}) {
-      for (const char* outcome : {"accepted", "dead_lettered"}) {
-        const std::string key = std::string("records.") + kind + "." + outcome;
-        const auto now = static_cast<int64_t>(
-            metrics_.Sum("instasent_cdc_sink_records_total", {{"kind", kind}, {"outcome", outcome}}));
-        if (now != last_[key]) deltas[key] = now - last_[key];
-        last_[key] = now;
-      }
-    }
-    // Reconnections by reason, so `status` tells a flapping source apart.
-    for (const char* reason : {"connection_lost", "connect_failed"}) {
-      const std::string key = std::string("source.reconnects.") + reason;
-      const auto now =
-          static_cast<int64_t>(metrics_.Sum("instasent_cdc_source_reconnects_total", {{"reason", reason}}));
-      if (now != last_[key]) deltas[key] = now - last_[key];
-      last_[key] = now;
-    }
-    const auto failures = static_cast<int64_t>(metrics_.Sum("instasent_cdc_mapping_failures_total"));
-    if (failures != last_["rows.dead_lettered"]) deltas["rows.dead_lettered"] = failures - last_["rows.dead_lettered"];
-    last_["rows.dead_lettered"] = failures;
-    if (!deltas.empty()) (void)state_.AddCounters(deltas);
-  }
-
-  core::Metrics& metrics_;
-  core::StateStore& state_;
-  std::map<std::string, int64_t> last_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  std::thread thread_;
-};
-
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -93,7 +25,7 @@ int64_t NowMs() {
 }  // namespace
 
 int RunCommand(const CommonOptions& common, double until_idle_seconds, double drain_timeout_seconds,
-               bool resnapshot) {
+               bool resnapshot, const std::string& admin_listen) {
   const auto& stop = InstallStopSignals();
   auto loaded = LoadPipeline(common, /*compile_mapping=*/true, /*open_state=*/true);
   if (!loaded) return ReportFailure(loaded.error());
@@ -106,13 +38,25 @@ int RunCommand(const CommonOptions& common, double until_idle_seconds, double dr
   auto& state = *loaded->state;
   auto log = core::Logger("run");
 
+  core::Health health;
   auto fail = [&](const core::Error& error) {
+    health.SetFatal(core::Redact(error.message));
     (void)state.PutAll({{"last_error", core::Redact(error.Describe())}, {"last_error_at_ms", std::to_string(NowMs())}});
     core::Logger("run")->error("{}", error.Describe());
     return ReportFailure(error);
   };
 
   core::Metrics& metrics = *loaded->metrics;
+  // Up before the source connects, so probes see "not ready" rather than nothing.
+  std::unique_ptr<core::AdminServer> admin;
+  if (const std::string& listen = admin_listen.empty() ? config.admin_listen : admin_listen; !listen.empty()) {
+    auto address = core::ParseListenAddress(listen);
+    if (!address) return fail(address.error());
+    auto started = core::AdminServer::Start(*address, metrics, health);
+    if (!started) return fail(started.error());
+    admin = std::move(*started);
+    log->info("admin endpoint listening on http://{}", admin->bound().ToString());
+  }
   AckForwarder forwarder;
   auto sinks = MakeSinks(config, forwarder, state, metrics);
   if (!sinks) return fail(sinks.error());
@@ -138,7 +82,13 @@ int RunCommand(const CommonOptions& common, double until_idle_seconds, double dr
   forwarder.set_target(&pipeline);
   core::Status result;
   {
-    CounterPersister persister(metrics, state);
+    core::RunMonitorOptions monitor_options;
+    monitor_options.pipeline = config.pipeline;
+    monitor_options.terminal = isatty(STDERR_FILENO) && common.log_format != core::LogFormat::kJson;
+    monitor_options.on_tick = [] {
+      if (TakeHangup()) core::ReopenLogs();
+    };
+    core::RunMonitor monitor(monitor_options, *source, sink_refs, metrics, state, health);
     log->info("pipeline {}: running", config.pipeline);
     result = pipeline.Run(stop);
     for (auto& [name, sink] : *sinks) sink->Stop();

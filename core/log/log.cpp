@@ -33,6 +33,15 @@ class RedactingSink : public spdlog::sinks::base_sink<std::mutex> {
     std::lock_guard lock(mutex_);
     json_ = json;
   }
+  // The terminal's last line (a progress bar): redrawn in place, kept below log lines.
+  void set_status_line(std::string text) {
+    std::lock_guard lock(mutex_);
+    std::string out = "\r" + text + "\x1b[K";
+    if (text.empty() && !status_.empty()) out = "\r\x1b[K";
+    status_ = std::move(text);
+    std::fwrite(out.data(), 1, out.size(), stderr);
+    std::fflush(stderr);
+  }
 
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
@@ -69,12 +78,14 @@ class RedactingSink : public spdlog::sinks::base_sink<std::mutex> {
       line += text;
       line += '\n';
     }
+    if (!status_.empty()) line = "\r\x1b[K" + line + status_ + "\x1b[K";
     std::fwrite(line.data(), 1, line.size(), stderr);
   }
   void flush_() override { std::fflush(stderr); }
 
  private:
   bool json_;
+  std::string status_;
 };
 
 std::shared_ptr<RedactingSink> g_sink;
@@ -131,6 +142,13 @@ std::shared_ptr<spdlog::logger> Logger(const std::string& name) {
   return logger;
 }
 
-void ReopenLogs() { spdlog::default_logger()->flush(); }
+void ShowStatusLine(const std::string& text) { SinkInstance()->set_status_line(text); }
+
+void ReopenLogs() {
+  // Logs go to stderr only (a supervisor or a shell redirect owns the file):
+  // there is nothing to reopen; say so, so a logrotate postrotate hook is visibly harmless.
+  spdlog::default_logger()->flush();
+  Logger("log")->info("SIGHUP: reopening logs (they go to stderr only: nothing to reopen)");
+}
 
 }  // namespace cdc::core

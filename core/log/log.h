@@ -24,7 +24,11 @@ std::string Redact(std::string text);
 // A named component logger ("sink", "postgres"...), created on first use.
 std::shared_ptr<spdlog::logger> Logger(const std::string& name);
 
-// Reopens the output (SIGHUP); stderr needs nothing, kept for a file target.
+// Terminal only: keeps `text` as the last line of stderr, redrawn in place and
+// below every later log line (a progress bar); "" removes it.
+void ShowStatusLine(const std::string& text);
+
+// SIGHUP: logs go to stderr only, so this flushes and logs one line saying so.
 void ReopenLogs();
 
 }  // namespace cdc::core

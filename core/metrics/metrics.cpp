@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 namespace cdc::core {
 
@@ -26,10 +27,23 @@ std::string RenderLabels(const Labels& labels) {
   return out + "}";
 }
 
+// Go's ParseFloat spellings, which Prometheus reads: NaN, +Inf, -Inf.
 std::string FormatNumber(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "+Inf" : "-Inf";
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
   return std::string(buf, end);
+}
+
+std::string EscapeHelp(const std::string& help) {
+  std::string out;
+  for (char c : help) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
 }
 
 }  // namespace
@@ -70,11 +84,20 @@ double Metrics::Sum(const std::string& name, const Labels& match) const {
   return total;
 }
 
+std::optional<double> Metrics::Find(const std::string& name, const Labels& labels) const {
+  std::lock_guard lock(mu_);
+  auto family = families_.find(name);
+  if (family == families_.end()) return std::nullopt;
+  auto it = family->second.series.find(RenderLabels(labels));
+  if (it == family->second.series.end()) return std::nullopt;
+  return it->second.second->Get();
+}
+
 std::string Metrics::RenderPrometheus() const {
   std::lock_guard lock(mu_);
   std::string out;
   for (const auto& [name, family] : families_) {
-    out += "# HELP " + name + " " + family.help + "\n";
+    out += "# HELP " + name + " " + EscapeHelp(family.help) + "\n";
     out += "# TYPE " + name + (family.type == Type::kCounter ? " counter\n" : " gauge\n");
     for (const auto& [labels, entry] : family.series) {
       out += name + labels + " " + FormatNumber(entry.second->Get()) + "\n";

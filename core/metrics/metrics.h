@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +43,10 @@ class Metrics {
   // Sum of every series of `name` whose labels include all of `match`.
   double Sum(const std::string& name, const Labels& match = {}) const;
 
+  // The value of the series with exactly these labels, if it was ever registered.
+  std::optional<double> Find(const std::string& name, const Labels& labels = {}) const;
+
+  // Text exposition format 0.0.4: families sorted by name, HELP and TYPE each.
   std::string RenderPrometheus() const;
 
  private:

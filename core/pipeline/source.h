@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/model/position.h"
 #include "core/model/result.h"
@@ -13,7 +14,15 @@
 
 namespace cdc::core {
 
+struct SnapshotTableProgress {
+  std::string table;  // schema.table / database.table
+  uint64_t rows = 0;
+  uint64_t estimate = 0;  // from the database's statistics; 0 = unknown
+};
+
 struct SourceProgress {
+  bool connected = false;         // reading the database now (snapshot or stream), not reconnecting
+  bool snapshotting = false;      // the initial snapshot is being read
   bool caught_up = false;         // nothing more to read right now (snapshot done)
   bool confirmed_all = false;     // every emitted TxEnd was confirmed to the server/state
   std::string received;           // latest position read, source text form
@@ -22,6 +31,7 @@ struct SourceProgress {
   int64_t last_commit_time_us = 0;
   uint64_t snapshot_rows = 0;     // rows read by the initial snapshot so far
   uint64_t snapshot_rows_estimate = 0;
+  std::vector<SnapshotTableProgress> snapshot_tables;  // per table, in snapshot order
   uint64_t reconnects = 0;
 };
 

@@ -85,7 +85,7 @@ class InstasentSink final : public core::Sink {
   Clock::time_point ScheduleSends(std::vector<size_t>& ready);
   void Dispatch(size_t lane);
   void OnResponse(size_t lane, const HttpResponse& response);
-  void OnAccepted(size_t lane, const std::string& body);
+  void OnAccepted(size_t lane, const HttpResponse& response);
   void OnRejectedAll(size_t lane, const HttpResponse& response);
   void OnBadRequest(size_t lane, const HttpResponse& response);
   void OnRateLimited(size_t lane, const HttpResponse& response);
@@ -97,7 +97,9 @@ class InstasentSink final : public core::Sink {
   // Finishes the front batch of `lane`: dead letters the failed items (with
   // their reasons) and acknowledges everything. False when a dead letter
   // could not be stored (the sink has then failed).
-  bool Complete(size_t lane, const std::vector<ItemOutcome>& outcomes);
+  // `ok_as` counts the items that succeeded, `failed_as` those dead-lettered.
+  bool Complete(size_t lane, const std::vector<ItemOutcome>& outcomes, RecordOutcome ok_as = RecordOutcome::kAccepted,
+                RecordOutcome failed_as = RecordOutcome::kRejected);
   bool PutDeadLetter(const core::Record& record, const std::string& reason);
   void Fail(core::Error error);
   std::string Describe(const Batch& batch) const;
@@ -145,6 +147,7 @@ core::Status InstasentSink::Start() {
 
   const HttpResponse probe = http_->Perform({"GET", urls_.Probe(), {}});
   metrics_.Requests(probe.status).Add();
+  if (probe.status >= 200 && probe.status < 300) metrics_.authorized().Set(1);
   if (probe.status != 0 && ClassifyStatus(probe.status, Endpoint::kContacts) == StatusAction::kFatal) {
     core::Error error = core::Error::Config(
         "sink " + options_.name + ": the Instasent API answered " + std::to_string(probe.status) + " (" +
@@ -222,6 +225,7 @@ void InstasentSink::Fail(core::Error error) {
     if (failure_) return;
     failure_ = error;
   }
+  if (error.kind == core::ErrorKind::kConfig) metrics_.authorized().Set(0);
   log_->error("{}", error.Describe());  // the message names the sink
   changed_.notify_all();
 }
@@ -288,7 +292,8 @@ void InstasentSink::Dispatch(size_t lane) {
   }
   // DELETE .../contacts/ with no id would address another route.
   if (batch.endpoint == Endpoint::kDelete && batch.records.front().user_id.empty()) {
-    Complete(lane, {ItemOutcome{false, "contact delete without a _user_id"}});
+    Complete(lane, {ItemOutcome{false, "contact delete without a _user_id"}}, RecordOutcome::kAccepted,
+             RecordOutcome::kDeadLettered);
     return;
   }
   HttpRequest request;
@@ -310,6 +315,7 @@ void InstasentSink::Dispatch(size_t lane) {
 
 void InstasentSink::OnResponse(size_t lane, const HttpResponse& response) {
   metrics_.Requests(response.status).Add();
+  if (response.status >= 200 && response.status < 300) metrics_.authorized().Set(1);
   if (Failure()) return;
   const long status = response.status;
   const Batch& batch = lane_state_[lane].held.front();
@@ -320,7 +326,7 @@ void InstasentSink::OnResponse(size_t lane, const HttpResponse& response) {
   }
   switch (ClassifyStatus(status, batch.endpoint)) {
     case StatusAction::kAccepted:
-      return OnAccepted(lane, response.body);
+      return OnAccepted(lane, response);
     case StatusAction::kRejectAll:
       return OnRejectedAll(lane, response);
     case StatusAction::kSplit:
@@ -336,7 +342,8 @@ void InstasentSink::OnResponse(size_t lane, const HttpResponse& response) {
   }
 }
 
-void InstasentSink::OnAccepted(size_t lane, const std::string& body) {
+void InstasentSink::OnAccepted(size_t lane, const HttpResponse& response) {
+  const std::string& body = response.body;
   const Batch& batch = lane_state_[lane].held.front();
   std::vector<ItemOutcome> outcomes(batch.records.size());
   if (batch.endpoint != Endpoint::kDelete) {
@@ -351,7 +358,9 @@ void InstasentSink::OnAccepted(size_t lane, const std::string& body) {
           options_.name, Describe(batch), parsed.error().message);
     }
   }
-  Complete(lane, outcomes);
+  // A 404 to a DELETE: the contact was not there, nothing changed.
+  const bool gone = batch.endpoint == Endpoint::kDelete && response.status == 404;
+  Complete(lane, outcomes, gone ? RecordOutcome::kSkipped : RecordOutcome::kAccepted);
 }
 
 void InstasentSink::OnRejectedAll(size_t lane, const HttpResponse& response) {
@@ -431,7 +440,8 @@ void InstasentSink::RetryLater(size_t lane, const std::string& why) {
   }
 }
 
-bool InstasentSink::Complete(size_t lane, const std::vector<ItemOutcome>& outcomes) {
+bool InstasentSink::Complete(size_t lane, const std::vector<ItemOutcome>& outcomes, RecordOutcome ok_as,
+                             RecordOutcome failed_as) {
   LaneState& state = lane_state_[lane];
   Batch& batch = state.held.front();
   if (batch.attempt >= 2) {
@@ -449,11 +459,11 @@ bool InstasentSink::Complete(size_t lane, const std::vector<ItemOutcome>& outcom
     }
     if (!ok && !PutDeadLetter(record, outcomes[i].errors)) return false;
     const std::vector<uint64_t> tickets = batch.TicketsOf(i);
-    metrics_.Records(record.kind, ok ? RecordOutcome::kAccepted : RecordOutcome::kDeadLettered)
-        .Add(static_cast<double>(tickets.size()));
+    metrics_.Records(record.kind, ok ? ok_as : failed_as).Add(static_cast<double>(tickets.size()));
     for (uint64_t ticket : tickets) listener_.OnDone(ticket);
     done += tickets.size();
   }
+  metrics_.Batches(EndpointName(batch.endpoint)).Add();
   Batch unmerged;
   if (!rejected_merges.empty()) unmerged = Unmerge(batch, rejected_merges);
   state.held.pop_front();

@@ -20,6 +20,7 @@ class JsonlSink final : public core::Sink {
 
   core::Status Start() override {
     std::lock_guard lock(mu_);
+    metrics_.authorized().Set(1);  // no credentials to check
     if (options_.path == "-" || options_.path.empty()) {
       out_ = stdout;
       return {};

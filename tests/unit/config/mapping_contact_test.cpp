@@ -287,7 +287,7 @@ TEST(ContactMapping, NonFiniteFloatIsSentAsNullAndCounted) {
   row[5] = Value::Double(std::numeric_limits<double>::infinity());
   ApplyTo(**mapping, Change(Op::kInsert, CustomersTable(), row));
   EXPECT_EQ(static_cast<CompiledMapping&>(**mapping).nonfinite_count(), 2u);
-  EXPECT_EQ(metrics.Sum("cdc_mapping_nonfinite_values_total", {{"pipeline", "shop"}}), 2.0);
+  EXPECT_EQ(metrics.Sum("instasent_cdc_mapping_nonfinite_values_total", {{"pipeline", "shop"}}), 2.0);
 }
 
 TEST(ContactMapping, BareTableNeedsASchemaWhenTheSourceNamesNoDatabase) {

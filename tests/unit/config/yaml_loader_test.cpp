@@ -179,13 +179,15 @@ TEST(YamlLoader, StatePathIsRelativeToTheConfigFile) {
   EXPECT_EQ(c->state_path, dir.path() + "/data/x.db");
 }
 
-TEST(YamlLoader, AdminListenMustBeHostAndPort) {
-  for (const char* bad : {"9187", "127.0.0.1:", "127.0.0.1:70000", "::1:80", "host:http"}) {
+TEST(YamlLoader, AdminListenIsHostAndPortOrAPortAlone) {
+  for (const char* bad : {":", "127.0.0.1:", "127.0.0.1:70000", "::1:80", "host:http"}) {
     const std::string err = LoadError(std::string(kMinimal) + "admin: {listen: \"" + bad + "\"}\n");
     EXPECT_NE(err.find("'listen' must be HOST:PORT"), std::string::npos) << bad << ": " << err;
   }
   EXPECT_EQ(LoadError(std::string(kMinimal) + "admin: {listen: \"[::1]:9187\"}\n"), "");
   EXPECT_EQ(LoadError(std::string(kMinimal) + "admin: {listen: \"0.0.0.0:0\"}\n"), "");
+  EXPECT_EQ(LoadError(std::string(kMinimal) + "admin: {listen: \"9187\"}\n"), "");
+  EXPECT_EQ(LoadError(std::string(kMinimal) + "admin: {listen: \":9187\"}\n"), "");
 }
 
 TEST(YamlLoader, PipelineNameMustBeLowercaseWord) {

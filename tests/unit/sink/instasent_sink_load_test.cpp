@@ -322,7 +322,7 @@ void RunFaultyLoad(bool coalesce) {
   // request once when a reused connection dies before any answer, so the sink
   // does not see every drop as an error; the duplicates above show them.
   EXPECT_GT(stats["requests"]["by_status"].value("dropped", 0), 0) << stats.dump();
-  EXPECT_EQ(metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "dead_lettered"}}),
+  EXPECT_EQ(metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "rejected"}}),
             static_cast<double>(letters.size()));
   EXPECT_EQ(metrics.Sum("instasent_cdc_sink_records_total"), static_cast<double>(w.records.size()));
   std::printf(

@@ -156,7 +156,11 @@ TEST(InstasentSinkTest, RejectedItemsAreDeadLetteredWithTheApiErrors) {
   EXPECT_EQ(StatusCount(stats, "202"), 1);
   EXPECT_EQ(StatusCount(stats, "422"), 1);
   EXPECT_EQ(emulator.Inspect("/_emulator/contacts")["count"], 2);
-  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "dead_lettered"}}), 3);
+  // Refused by the API (an item of a 202, the 422) vs never sent (the delete without an id).
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "rejected"}}), 2);
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "dead_lettered"}}), 1);
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "accepted"}}), 2);
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_batches_total"), 3);
 }
 
 TEST(InstasentSinkTest, ClientResponseShapeIsUnderstood) {
@@ -394,7 +398,7 @@ TEST(InstasentSinkTest, RejectedMergedUpsertIsResentOneByOneAndOnlyTheBadOneDead
   ASSERT_EQ(h.dead.letters().size(), 1u);
   EXPECT_EQ(h.dead.letters()[0].payload, bad);
   EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "accepted"}}), 2);
-  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "dead_lettered"}}), 1);
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "rejected"}}), 1);
   const json contacts = emulator.Inspect("/_emulator/contacts");
   ASSERT_EQ(contacts["count"], 1);
   EXPECT_EQ(contacts["contacts"][0], (json{{"_user_id", "a"}, {"plan", "free"}, {"city", "Bilbao"}}));

@@ -335,9 +335,16 @@ class Loader {
     const std::string resolved = ResolvePath(c_.dir, path);
     std::ifstream in(resolved, std::ios::binary);
     if (!in) return Fail(r_.ErrorAt(file, "cannot read token_file '" + resolved + "'"));
-    std::ostringstream content;
-    content << in.rdbuf();
-    s.token = Trim(content.str());
+    // A token file holds one token: read a bounded amount, so a wrong path such
+    // as a device never hangs the loader.
+    constexpr std::streamsize kMaxTokenFileBytes = 64 * 1024;
+    std::string content(kMaxTokenFileBytes + 1, '\0');
+    in.read(content.data(), kMaxTokenFileBytes + 1);
+    content.resize(static_cast<size_t>(in.gcount()));
+    if (content.size() > static_cast<size_t>(kMaxTokenFileBytes)) {
+      return Fail(r_.ErrorAt(file, "token_file '" + resolved + "' is larger than 64 KiB: it should hold one token"));
+    }
+    s.token = Trim(content);
     if (s.token.empty()) return Fail(r_.ErrorAt(file, "token_file '" + resolved + "' is empty"));
     return {};
   }

@@ -166,6 +166,11 @@ TEST(YamlLoader, MissingTokenFileIsAConfigError) {
   EXPECT_EQ(err.rfind(file + ":9:15: cannot read token_file", 0), 0u) << err;
 }
 
+TEST(YamlLoader, EndlessTokenFileIsRefusedInsteadOfRead) {
+  const std::string err = LoadError(With("  token: tok", "  token_file: /dev/zero"));
+  EXPECT_NE(err.find("token_file '/dev/zero' is larger than 64 KiB"), std::string::npos) << err;
+}
+
 TEST(YamlLoader, TokenAndTokenFileTogetherAreRejected) {
   EXPECT_NE(LoadError(With("  token: tok", "  token: tok\n  token_file: t.txt"))
                 .find("either 'token' or 'token_file'"),

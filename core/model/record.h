@@ -20,6 +20,12 @@ struct Record {
   std::string event_id;     // events only
   std::string json;         // the item object, e.g. {"_user_id":"42","_email":"a@b.c"};
                             // empty for contact deletes
+  // A user-id change (on_user_id_change: delete_and_upsert) yields a delete of the
+  // old id with `renamed` set, then the upsert of the new id carrying the old one in
+  // `previous_user_id`. A destination with an identity change of its own (Encharge's
+  // alias) uses these; Instasent simply deletes and upserts.
+  std::string previous_user_id;  // contact upserts only
+  bool renamed = false;          // contact deletes only
   std::string destination;  // sink name for routing; empty = the default sink
   std::string table;        // source table, for dead letters and logs
   Position position;

@@ -5,6 +5,7 @@ only once every sink acknowledged it: while project B answers 5xx, project A
 receives everything yet a SIGKILL and a rerun still deliver all of B; a second
 SIGKILL in the middle of a busy stream loses nothing in either."""
 
+import json
 import os
 import signal
 import sys
@@ -21,7 +22,7 @@ DROP TABLE IF EXISTS orders, customers;
 CREATE TABLE customers (id bigint PRIMARY KEY, brand text NOT NULL, email text, plan text);
 ALTER TABLE customers REPLICA IDENTITY FULL;  -- `where: brand` on a delete reads the old row
 CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, brand text NOT NULL,
-                     amount int NOT NULL, created_at timestamptz NOT NULL);
+                     amount int NOT NULL, created_at timestamptz NOT NULL, currency text NOT NULL DEFAULT 'EUR');
 """
 
 
@@ -45,6 +46,7 @@ def brand_mappings(brand):
       date: "{{created_at}}"
       parameters:
         amount: "{{amount}}"
+        currency: "{{currency}}"
 """
 
 
@@ -164,6 +166,9 @@ mappings:{brand_mappings('a')}{brand_mappings('b')}"""
             items = emulator.get("/_emulator/stats" + query)["items"]
             self.assertEqual(items["events_conflicting"], 0)
             self.assertEqual(items["events_skipped_missing_contact"], 0)
+        status = connector.command("status", "--json")
+        self.assertEqual(status.returncode, 0, status.stderr)
+        self.assertEqual(json.loads(status.stdout)["dead_letters"], 0)
         self.assertNotIn(PRODUCT_TOKEN, connector.log())
         self.assertIn("product token", connector.log())
 

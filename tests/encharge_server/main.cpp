@@ -46,13 +46,22 @@ void Serve(tcp::socket socket, cdc::encharge_server::EnchargeStore& store) {
 
 int main(int argc, char** argv) {
   CLI::App app{"Encharge Ingest API test server"};
-  std::string host = "127.0.0.1";
-  int port = 0;
+  std::string listen = "127.0.0.1:0";
   std::string token = "encharge-test-token";
-  app.add_option("--host", host, "address to bind");
-  app.add_option("--port", port, "port to bind (0: any free port)")->check(CLI::Range(0, 65535));
+  app.add_option("--listen", listen, "HOST:PORT to bind (port 0: any free port)");
   app.add_option("--token", token, "the accepted X-Encharge-Token");
   CLI11_PARSE(app, argc, argv);
+  const auto colon = listen.rfind(':');
+  const std::string host = colon == std::string::npos ? listen : listen.substr(0, colon);
+  int port = -1;
+  try {
+    port = colon == std::string::npos ? -1 : std::stoi(listen.substr(colon + 1));
+  } catch (const std::exception&) {
+  }
+  if (port < 0 || port > 65535) {
+    std::cerr << "encharge-test-server: --listen must be HOST:PORT\n";
+    return 2;
+  }
 
   try {
     boost::asio::io_context io;

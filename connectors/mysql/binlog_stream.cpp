@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "connectors/mysql/gtid_encoding.h"
+
 namespace cdc::mysql {
 
 namespace {
@@ -91,12 +93,13 @@ core::Status BinlogStream::Register(const BinlogStreamOptions& options) {
 
 core::Status BinlogStream::Dump(const BinlogStreamOptions& options, const BinlogPoint& start) {
   MysqlConnection& c = *conn_;
+  if (!c.IsMariaDb()) {
+    auto by_set = DumpMysqlGtid(options, start);
+    if (!by_set) return core::Fail(by_set.error());
+    if (*by_set) return {};
+  }
   bool by_gtid = start.file.empty();
   if (by_gtid) {
-    if (!c.IsMariaDb()) {
-      return core::Fail(core::Error::Config(
-          "starting from a GTID set needs MariaDB; MySQL starts from a binlog file and offset"));
-    }
     if (auto s = c.Exec("SET @slave_connect_state = " + c.Quote(start.gtid)); !s) return s;
     if (auto s = c.Exec("SET @slave_gtid_strict_mode = 0"); !s) return s;
     if (auto s = c.Exec("SET @slave_gtid_ignore_duplicates = 0"); !s) return s;
@@ -112,6 +115,34 @@ core::Status BinlogStream::Dump(const BinlogStreamOptions& options, const Binlog
     return core::Fail(StreamError(c, "requesting the binlog (COM_BINLOG_DUMP)"));
   }
   return {};
+}
+
+core::Result<bool> BinlogStream::DumpMysqlGtid(const BinlogStreamOptions& options, const BinlogPoint& start) {
+  MysqlConnection& c = *conn_;
+  if (start.gtid.empty()) {
+    if (start.file.empty()) {
+      return core::Fail(core::Error::Config("the stored MySQL position has neither a GTID set nor a binlog file"));
+    }
+    return false;
+  }
+  auto mode = c.QueryValue("SELECT @@GLOBAL.gtid_mode");
+  if (!mode || !*mode || **mode != "ON") {
+    if (!start.file.empty()) return false;  // file + offset is as good without GTIDs
+    return core::Fail(core::Error::Config(
+        "the stored position is a GTID set but the server's gtid_mode is not ON; erase the state key "
+        "'mysql.position' to take a new snapshot"));
+  }
+  auto executed = MysqlGtidSet::Parse(start.gtid);
+  if (!executed) return core::Fail(executed.error());
+  // Auto positioning: no file, position 4; the server starts at the first
+  // transaction outside the set, wherever (and on whichever primary) it is.
+  std::string payload = BinlogDumpGtidPayload(options.server_id, "", 4, *executed);
+  MYSQL* m = c.handle();
+  if (m->methods->db_command(m, static_cast<enum_server_command>(kComBinlogDumpGtid), payload.data(),
+                             payload.size(), 1, nullptr) != 0) {
+    return core::Fail(StreamError(c, "requesting the binlog (COM_BINLOG_DUMP_GTID)"));
+  }
+  return true;
 }
 
 core::Result<std::string_view> BinlogStream::Next() {

@@ -1,7 +1,8 @@
 // BinlogStream: one replica session reading the binlog (transport only, no
 // decoding). Registers with the configured server_id (COM_REGISTER_SLAVE),
 // asks for checksums and heartbeats, then COM_BINLOG_DUMP from a file+offset
-// or, on MariaDB, from a GTID position. Next() hands out raw events exactly as
+// or, on MariaDB, from a GTID position, or COM_BINLOG_DUMP_GTID from the
+// executed GTID set on MySQL with gtid_mode=ON. Next() hands out raw events exactly as
 // the server sent them. One thread; a failed stream is discarded, not reused.
 #pragma once
 
@@ -26,7 +27,8 @@ struct BinlogStreamOptions {
 
 class BinlogStream {
  public:
-  // `start.file` empty and `start.gtid` set: MariaDB GTID start. Errors:
+  // MariaDB: `start.file` empty and `start.gtid` set is a GTID start, else
+  // file + offset. MySQL: the GTID set when there is one and gtid_mode=ON. Errors:
   // kRetryable (cannot connect), kConfig (grants), kFatal (binlog purged...).
   static core::Result<std::unique_ptr<BinlogStream>> Open(const BinlogStreamOptions& options,
                                                           const BinlogPoint& start);
@@ -51,6 +53,9 @@ class BinlogStream {
   explicit BinlogStream(std::unique_ptr<MysqlConnection> conn) : conn_(std::move(conn)) {}
   core::Status Register(const BinlogStreamOptions& options);
   core::Status Dump(const BinlogStreamOptions& options, const BinlogPoint& start);
+  // MySQL with gtid_mode=ON and a stored GTID set: COM_BINLOG_DUMP_GTID. False
+  // when the start must be file + offset instead.
+  core::Result<bool> DumpMysqlGtid(const BinlogStreamOptions& options, const BinlogPoint& start);
 
   std::unique_ptr<MysqlConnection> conn_;
   ChecksumAlg checksum_ = ChecksumAlg::kOff;

@@ -105,10 +105,16 @@ bool MysqlGtidSet::Contains(const MysqlGtid& gtid) const {
 }
 
 std::string MysqlGtidSet::ToString() const {
+  // Tags of one uuid follow its untagged intervals in the same member, as
+  // MySQL 8.4 prints them: "uuid:1-5:tag:1-2".
   std::string out;
+  const Uuid* previous = nullptr;
   for (const auto& [key, intervals] : sets_) {
-    if (!out.empty()) out += ",";
-    out += key.first.ToString();
+    if (previous == nullptr || *previous != key.first) {
+      if (!out.empty()) out += ",";
+      out += key.first.ToString();
+    }
+    previous = &key.first;
     if (!key.second.empty()) out += ":" + key.second;
     for (const Interval& iv : intervals) {
       out += ":" + std::to_string(iv.start);
@@ -138,7 +144,7 @@ core::Result<MysqlGtidSet> MysqlGtidSet::Parse(std::string_view text) {
       if (range.size() > 2 || !ParseU64(range[0], a)) return core::Fail(BadText("GTID set", text));
       b = a;
       if (range.size() == 2 && !ParseU64(range[1], b)) return core::Fail(BadText("GTID set", text));
-      if (b < a) return core::Fail(BadText("GTID set", text));
+      if (a == 0 || b < a) return core::Fail(BadText("GTID set", text));  // gno 0 does not exist
       set.AddInterval({*uuid, tag}, {a, b + 1});
     }
   }

@@ -50,7 +50,8 @@ class MysqlGtidSet {
   bool empty() const { return sets_.empty(); }
   const std::map<Key, std::vector<Interval>>& sets() const { return sets_; }
 
-  // "uuid:1-5:7,uuid2:1-3" as MySQL prints it (tags as "uuid:tag:1-3"); "" if empty.
+  // "uuid:1-5:7,uuid2:1-3" as MySQL prints it; tags follow the untagged
+  // intervals of their uuid ("uuid:1-5:tag:1-3", MySQL 8.4); "" if empty.
   std::string ToString() const;
   static core::Result<MysqlGtidSet> Parse(std::string_view text);
   bool operator==(const MysqlGtidSet&) const = default;

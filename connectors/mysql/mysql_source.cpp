@@ -3,20 +3,21 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
 #include <utility>
 
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "connectors/mysql/binlog_stream.h"
 #include "connectors/mysql/binlog_stream_state.h"
 #include "connectors/mysql/event_decoder.h"
 #include "connectors/mysql/mysql_checks.h"
 #include "connectors/mysql/mysql_connection.h"
+#include "connectors/mysql/mysql_source_catalog.h"
+#include "connectors/mysql/mysql_source_position.h"
 #include "connectors/mysql/snapshot.h"
 #include "core/log/log.h"
 
@@ -31,8 +32,6 @@ int64_t NowMicros() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-std::string PointText(const BinlogPoint& p) { return p.file + ":" + std::to_string(p.offset); }
 
 // Sleeps `delay` in small steps so a stop request is seen promptly; false if stopped.
 bool Backoff(const std::atomic<bool>& stop, std::chrono::milliseconds delay) {
@@ -62,8 +61,11 @@ class MysqlSource final : public core::Source {
 
  private:
   core::Result<std::optional<BinlogPoint>> LoadStoredPoint();
-  core::Status CheckNotPurged(MysqlConnection& conn, const BinlogPoint& point);
-  core::Status LoadColumnNames(MysqlConnection& conn);
+  // Catalog facts the binlog lacks: names, signedness, ENUM/SET values (MINIMAL
+  // metadata) and MariaDB's JSON columns. Read at start and after DDL.
+  core::Status LoadCatalog(MysqlConnection& conn);
+  bool needs_catalog() const { return names_from_catalog_ || mariadb_; }
+  void MarkJson(core::RowChange& change) const;
   core::Result<BinlogPoint> CurrentEnd();
   core::Status StorePoint(const BinlogPoint& point);
   // Emits the snapshot; nullopt when stopped before it completed.
@@ -82,6 +84,7 @@ class MysqlSource final : public core::Source {
   MysqlDsn dsn_;
   bool mariadb_ = false;
   bool names_from_catalog_ = false;
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> json_columns_;
   std::optional<BinlogPoint> stored_;
   std::vector<std::pair<std::string, std::string>> tables_;  // (database, table), config order
   std::set<std::pair<std::string, std::string>> mapped_;
@@ -121,8 +124,8 @@ core::Status MysqlSource::Prepare() {
   for (const auto& w : report->warnings) log_->warn("{}", w);
   mariadb_ = report->is_mariadb;
   names_from_catalog_ = !report->row_metadata_full;
-  if (names_from_catalog_) {
-    if (auto s = LoadColumnNames(**conn); !s) return s;
+  if (needs_catalog()) {
+    if (auto s = LoadCatalog(**conn); !s) return s;
   }
   if (stored_) {
     if (auto s = CheckNotPurged(**conn, *stored_); !s) return s;
@@ -138,74 +141,51 @@ core::Status MysqlSource::Prepare() {
 core::Result<std::optional<BinlogPoint>> MysqlSource::LoadStoredPoint() {
   auto value = state_.Get(kPositionStateKey);
   if (!value) return core::Fail(value.error());
-  if (!*value) return std::optional<BinlogPoint>();
-  try {
-    auto j = nlohmann::json::parse(**value);
-    BinlogPoint p;
-    p.file = j.value("file", "");
-    p.offset = j.value("offset", uint64_t{0});
-    p.gtid = j.value("gtid", "");
-    if (p.file.empty() && p.gtid.empty()) throw std::runtime_error("neither file nor gtid");
-    return std::optional<BinlogPoint>(std::move(p));
-  } catch (const std::exception& e) {
-    return core::Fail(core::Error::Fatal(fmt::format("stored MySQL position '{}' is unreadable: {}", **value, e.what())));
-  }
+  return PointFromJson(*value);
 }
 
-core::Status MysqlSource::CheckNotPurged(MysqlConnection& conn, const BinlogPoint& point) {
-  if (point.file.empty()) return {};
-  auto logs = conn.Query("SHOW BINARY LOGS");
-  if (!logs) return core::Fail(logs.error());
-  for (const auto& row : logs->rows) {
-    if (!row.empty() && row[0] && *row[0] == point.file) return {};
-  }
-  return core::Fail(core::Error::Fatal(fmt::format(
-      "the stored position {} is in binlog file {}, which the server no longer has (purged); the "
-      "changes since then cannot be read: erase the state key '{}' to take a new snapshot, and keep "
-      "binlogs longer (expire_logs_days / binlog_expire_logs_seconds)",
-      PointText(point), point.file, kPositionStateKey)));
-}
-
-core::Status MysqlSource::LoadColumnNames(MysqlConnection& conn) {
-  // binlog_row_metadata=MINIMAL: table maps carry no names; take them from the catalog.
+core::Status MysqlSource::LoadCatalog(MysqlConnection& conn) {
   for (const auto& [db, table] : tables_) {
-    auto cols = conn.Query(
-        "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " + conn.Quote(db) +
-        " AND TABLE_NAME = " + conn.Quote(table) + " ORDER BY ORDINAL_POSITION");
-    if (!cols) return core::Fail(cols.error());
-    std::vector<std::string> names;
-    for (const auto& row : cols->rows) names.push_back(row[0].value_or(""));
-    decoder_.table_maps().SetColumnNames(db, table, std::move(names));
+    if (names_from_catalog_) {
+      // binlog_row_metadata=MINIMAL: table maps carry no names, signedness or
+      // ENUM/SET values.
+      auto columns = ReadCatalogColumns(conn, db, table);
+      if (!columns) return core::Fail(columns.error());
+      ApplyCatalogColumns(decoder_.table_maps(), db, table, std::move(*columns));
+    }
+    if (mariadb_) {
+      // MariaDB JSON is LONGTEXT in the binlog and in result sets alike.
+      auto json = ReadJsonColumns(conn, db, table);
+      if (!json) {
+        // Servers before information_schema.CHECK_CONSTRAINTS (10.3.10): JSON stays text.
+        log_->warn("cannot read the JSON columns of {}.{}; they arrive as text: {}", db, table,
+                   json.error().message);
+        continue;
+      }
+      if (json->empty()) {
+        json_columns_.erase({db, table});
+      } else {
+        json_columns_[{db, table}] = std::move(*json);
+      }
+    }
   }
   return {};
+}
+
+void MysqlSource::MarkJson(core::RowChange& change) const {
+  if (json_columns_.empty() || !change.table) return;
+  auto it = json_columns_.find({change.table->schema, change.table->name});
+  if (it != json_columns_.end()) MarkJsonColumns(change, it->second);
 }
 
 core::Result<BinlogPoint> MysqlSource::CurrentEnd() {
   auto conn = MysqlConnection::Connect(dsn_);
   if (!conn) return core::Fail(conn.error());
-  auto status = (*conn)->Query("SHOW MASTER STATUS");
-  if (!status) status = (*conn)->Query("SHOW BINARY LOG STATUS");  // MySQL 8.4 spelling
-  if (!status) return core::Fail(status.error());
-  if (status->rows.empty()) return core::Fail(core::Error::Config("SHOW MASTER STATUS is empty: binary logging is off"));
-  BinlogPoint p;
-  const auto& row = status->rows[0];
-  p.file = row[0].value_or("");
-  p.offset = std::strtoull(row[1].value_or("0").c_str(), nullptr, 10);
-  if (mariadb_) {
-    auto gtid = (*conn)->QueryValue("SELECT @@GLOBAL.gtid_binlog_pos");
-    if (gtid && *gtid) p.gtid = **gtid;
-  } else if (int c = status->Column("Executed_Gtid_Set"); c >= 0 && row[c]) {
-    p.gtid = *row[c];
-  }
-  return p;
+  return CurrentBinlogEnd(**conn, mariadb_);
 }
 
 core::Status MysqlSource::StorePoint(const BinlogPoint& point) {
-  nlohmann::json j = {{"file", point.file},
-                      {"offset", point.offset},
-                      {"gtid", point.gtid},
-                      {"server", mariadb_ ? "mariadb" : "mysql"}};
-  return state_.Put(kPositionStateKey, j.dump());
+  return state_.Put(kPositionStateKey, PointToJson(point, mariadb_));
 }
 
 core::Status MysqlSource::Run(core::ChangeWriter& out, const std::atomic<bool>& stop) {
@@ -261,6 +241,7 @@ core::Result<std::optional<BinlogPoint>> MysqlSource::RunSnapshot(core::ChangeWr
       c.op = core::Op::kSnapshot;
       c.table = schema;
       c.after = std::move(values);
+      MarkJson(c);
       // change 0 keeps every snapshot row before the snapshot's TxEnd (change = offset).
       c.position = core::Position{core::SourceKind::kMysql, commit, 0, index++};
       c.commit_time_us = NowMicros();
@@ -299,13 +280,13 @@ void MysqlSource::OnDdl() {
   // Table maps after DDL carry the new shape; names taken from the catalog
   // must be read again (ADD/RENAME COLUMN mid-stream).
   decoder_.table_maps().InvalidateAll();
-  if (!names_from_catalog_) return;
+  if (!needs_catalog()) return;
   auto conn = MysqlConnection::Connect(dsn_);
   if (!conn) {
-    log_->warn("cannot re-read column names after DDL: {}", conn.error().message);
+    log_->warn("cannot re-read the catalog after DDL: {}", conn.error().message);
     return;
   }
-  if (auto s = LoadColumnNames(**conn); !s) log_->warn("cannot re-read column names after DDL: {}", s.error().message);
+  if (auto s = LoadCatalog(**conn); !s) log_->warn("cannot re-read the catalog after DDL: {}", s.error().message);
 }
 
 core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool>& stop, BinlogPoint start) {
@@ -367,6 +348,7 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
       }
       const bool emitted = !events.empty();
       for (auto& e : events) {
+        if (auto* change = std::get_if<core::RowChange>(&e)) MarkJson(*change);
         if (!out.Emit(std::move(e))) return {};
       }
       events.clear();

@@ -42,14 +42,27 @@ void TableMapCache::ApplyUnsigned(TableMap& map) const {
   if (it != unsigned_.end() && it->second.size() == map.column_count()) map.is_unsigned = it->second;
 }
 
-void TableMapCache::SetUnsignedColumns(const std::string& database, const std::string& table,
-                                       std::vector<bool> is_unsigned) {
-  unsigned_[{database, table}] = std::move(is_unsigned);
+void TableMapCache::ApplyEnumSet(TableMap& map) const {
+  auto it = enum_set_.find({map.database, map.table});
+  if (it == enum_set_.end() || it->second.size() != map.column_count()) return;
+  for (size_t i = 0; i < map.column_count(); ++i) {
+    const auto& names = it->second[i];
+    if (names.empty()) continue;
+    if (map.real_types[i] == kTypeEnum && map.enum_values[i].empty()) map.enum_values[i] = names;
+    if (map.real_types[i] == kTypeSet && map.set_values[i].empty()) map.set_values[i] = names;
+  }
+}
+
+void TableMapCache::Reapply(const std::string& database, const std::string& table) {
   for (auto& [id, entry] : by_id_) {
     if (entry.map->database != database || entry.map->table != table) continue;
     TableMap copy = *entry.map;
     ApplyUnsigned(copy);
-    if (copy.is_unsigned == entry.map->is_unsigned) continue;
+    ApplyEnumSet(copy);
+    if (copy.is_unsigned == entry.map->is_unsigned && copy.enum_values == entry.map->enum_values &&
+        copy.set_values == entry.map->set_values) {
+      continue;
+    }
     auto rebuilt = std::const_pointer_cast<core::TableSchema>(BuildSchema(copy));
     rebuilt->version = next_version_++;
     entry.map = std::make_shared<const TableMap>(std::move(copy));
@@ -57,8 +70,21 @@ void TableMapCache::SetUnsignedColumns(const std::string& database, const std::s
   }
 }
 
+void TableMapCache::SetUnsignedColumns(const std::string& database, const std::string& table,
+                                       std::vector<bool> is_unsigned) {
+  unsigned_[{database, table}] = std::move(is_unsigned);
+  Reapply(database, table);
+}
+
+void TableMapCache::SetEnumSetValues(const std::string& database, const std::string& table,
+                                     std::vector<std::vector<std::string>> values) {
+  enum_set_[{database, table}] = std::move(values);
+  Reapply(database, table);
+}
+
 const TableMapCache::Entry& TableMapCache::Put(TableMap map) {
   ApplyUnsigned(map);
+  ApplyEnumSet(map);
   // A table keeps its schema object across table ids (ids change after
   // FLUSH TABLES or a table cache eviction) as long as nothing changed.
   std::shared_ptr<const core::TableSchema> schema;
@@ -110,6 +136,7 @@ void TableMapCache::SetColumnNames(const std::string& database, const std::strin
 void TableMapCache::Invalidate(const std::string& database, const std::string& table) {
   names_.erase({database, table});
   unsigned_.erase({database, table});
+  enum_set_.erase({database, table});
   for (auto it = by_id_.begin(); it != by_id_.end();) {
     if (it->second.map->database == database && it->second.map->table == table) {
       it = by_id_.erase(it);
@@ -122,6 +149,7 @@ void TableMapCache::Invalidate(const std::string& database, const std::string& t
 void TableMapCache::InvalidateAll() {
   names_.clear();
   unsigned_.clear();
+  enum_set_.clear();
   by_id_.clear();
 }
 

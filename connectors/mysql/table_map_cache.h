@@ -38,7 +38,13 @@ class TableMapCache {
   // applied to maps without signedness metadata, now and on later TABLE_MAPs.
   void SetUnsignedColumns(const std::string& database, const std::string& table,
                           std::vector<bool> is_unsigned);
-  // Drops names, signedness and schemas of a table after DDL; the next TABLE_MAP
+  // ENUM and SET value names per column from information_schema (COLUMN_TYPE),
+  // for maps without them (binlog_row_metadata=MINIMAL): applied to ENUM/SET
+  // columns whose map carries no names, now and on later TABLE_MAPs, so the
+  // binlog gives names like the snapshot does. An empty list = not ENUM/SET.
+  void SetEnumSetValues(const std::string& database, const std::string& table,
+                        std::vector<std::vector<std::string>> values);
+  // Drops names, signedness, ENUM/SET values and schemas of a table after DDL; the next TABLE_MAP
   // rebuilds them.
   void Invalidate(const std::string& database, const std::string& table);
   void InvalidateAll();
@@ -50,9 +56,13 @@ class TableMapCache {
 
   std::unordered_map<uint64_t, Entry> by_id_;
   void ApplyUnsigned(TableMap& map) const;
+  void ApplyEnumSet(TableMap& map) const;
+  // Re-applies catalog facts to the current maps of a table after a Set*.
+  void Reapply(const std::string& database, const std::string& table);
 
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> names_;
   std::map<std::pair<std::string, std::string>, std::vector<bool>> unsigned_;
+  std::map<std::pair<std::string, std::string>, std::vector<std::vector<std::string>>> enum_set_;
   uint64_t next_version_ = 1;
 };
 

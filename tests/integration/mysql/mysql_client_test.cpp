@@ -8,12 +8,58 @@
 
 #include "connectors/mysql/binlog_stream_state.h"
 #include "connectors/mysql/mysql_connection.h"
+#include "connectors/mysql/mysql_source_catalog.h"
+#include "connectors/mysql/mysql_source_position.h"
 #include "connectors/mysql/snapshot_values.h"
 
 namespace cdc::mysql {
 namespace {
 
 using core::Value;
+
+TEST(CatalogTest, EnumAndSetNamesParseFromColumnTypeWithDoubledQuotes) {
+  EXPECT_EQ(ParseEnumSetValues("enum('small','it''s','a,b','')"),
+            (std::vector<std::string>{"small", "it's", "a,b", ""}));
+  EXPECT_EQ(ParseEnumSetValues("SET('x','y''z')"), (std::vector<std::string>{"x", "y'z"}));
+  EXPECT_TRUE(ParseEnumSetValues("varchar(10)").empty());
+  EXPECT_TRUE(ParseEnumSetValues("int(10) unsigned").empty());
+}
+
+TEST(CatalogTest, JsonColumnsTurnStringsIntoJsonInBothImagesOnly) {
+  auto schema = std::make_shared<core::TableSchema>();
+  schema->columns = {"id", "doc", "note"};
+  core::RowChange c;
+  c.table = schema;
+  c.before = {Value::Int(1), Value::String("{\"a\": 1}"), Value::String("{}")};
+  c.after = {Value::Int(1), Value::Null(), Value::String("x")};
+  MarkJsonColumns(c, {"doc", "missing"});
+  EXPECT_EQ(c.before[1], Value::Json("{\"a\": 1}"));
+  EXPECT_EQ(c.before[2], Value::String("{}")) << "other columns stay strings";
+  EXPECT_TRUE(c.after[1].is_null()) << "NULL stays NULL";
+}
+
+TEST(StoredPositionTest, MysqlExecutedGtidSetRoundTripsThroughTheStateValue) {
+  BinlogPoint point{"binlog.000007", 1234, "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7"};
+  std::string json = PointToJson(point, false);
+  EXPECT_EQ(json, R"({"file":"binlog.000007","gtid":"3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7",)"
+                  R"("offset":1234,"server":"mysql"})");
+  auto back = PointFromJson(json);
+  ASSERT_TRUE(back && *back);
+  EXPECT_EQ((*back)->file, point.file);
+  EXPECT_EQ((*back)->offset, point.offset);
+  EXPECT_EQ((*back)->gtid, point.gtid);
+  auto none = PointFromJson(std::nullopt);
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+  auto gtid_only = PointFromJson(std::string(R"({"gtid":"0-1-42"})"));
+  ASSERT_TRUE(gtid_only && *gtid_only);
+  EXPECT_EQ((*gtid_only)->gtid, "0-1-42");
+  for (const char* bad : {"not json", "{}", R"({"offset":4})"}) {
+    auto r = PointFromJson(std::string(bad));
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().kind, core::ErrorKind::kFatal) << bad;
+  }
+}
 
 TEST(MysqlDsnTest, ParsesEveryPartAndDecodesEscapes) {
   auto dsn = MysqlDsn::Parse("mysql://cdc:p%40ss%3Aw@db.example:3307/shop?ssl-ca=/etc/ca.pem&connect_timeout=5");

@@ -143,6 +143,28 @@ TEST(TableMapCache, SuppliedSignednessAppliesOnlyWithoutLoggedSignedness) {
   EXPECT_FALSE(cache.Put(SimpleMap(10, "t")).map->is_unsigned[0]);
 }
 
+TEST(TableMapCache, SuppliedEnumAndSetNamesFillOnlyColumnsLoggedWithoutThem) {
+  auto enum_set_map = [](uint64_t id) {
+    TableMap m = SimpleMap(id, "t");
+    m.types = {kTypeString, kTypeString};
+    m.real_types = {kTypeEnum, kTypeSet};
+    return m;
+  };
+  TableMapCache cache;
+  cache.Put(enum_set_map(7));
+  cache.SetEnumSetValues("db", "t", {{"small", "large"}, {"a", "b"}});
+  EXPECT_EQ(cache.Find(7)->map->enum_values[0], (std::vector<std::string>{"small", "large"}));
+  EXPECT_EQ(cache.Find(7)->map->set_values[1], (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(cache.Find(7)->map->set_values[0].empty()) << "an ENUM column gets no SET names";
+  EXPECT_EQ(cache.Put(enum_set_map(8)).map->enum_values[0], (std::vector<std::string>{"small", "large"}))
+      << "kept for later maps";
+  TableMap logged = enum_set_map(9);
+  logged.enum_values[0] = {"x"};  // the binlog's own metadata wins
+  EXPECT_EQ(cache.Put(logged).map->enum_values[0], (std::vector<std::string>{"x"}));
+  cache.Invalidate("db", "t");
+  EXPECT_TRUE(cache.Put(enum_set_map(10)).map->enum_values[0].empty());
+}
+
 TEST(EventDecoder, SignednessFromInformationSchemaMakesMysql57UnsignedValuesPositive) {
   // 16_xid's table has an INT column logged without signedness (MySQL 5.7).
   std::string file = BinlogBytes("boxercrab/16_xid.binlog");

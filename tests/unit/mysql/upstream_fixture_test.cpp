@@ -210,7 +210,7 @@ TEST(RustMysqlCommonFixture, GtidTagInPreviousGtidsAndTaggedGtidEvent) {
   auto prev = EventsOf<PreviousGtids>(run);
   ASSERT_EQ(prev.size(), 1u);
   EXPECT_EQ(prev[0].second->set.ToString(),
-            "55778904-0299-11f1-b1b8-4ef0c4956feb:1-13,55778904-0299-11f1-b1b8-4ef0c4956feb:mytag:1-2");
+            "55778904-0299-11f1-b1b8-4ef0c4956feb:1-13:mytag:1-2");
   auto gtids = EventsOf<Gtid>(run);
   ASSERT_EQ(gtids.size(), 1u);
   EXPECT_EQ(gtids[0].second->gtid.tag, "mytag");

@@ -189,10 +189,10 @@ class Loader {
 
   Status LoadSink(const YAML::Node& node, bool in_list, SinkConfig& s) {
     s.line = node.Mark().line + 1;
-    CDC_TRY(r_.CheckMap(node, "sink",
-                        {"name", "kind", "url", "project", "datasource", "token", "token_file", "token_type",
-                         "batch_size", "linger_ms", "max_in_flight", "contact_sync", "ca_file", "timeout_ms",
-                         "path", "delete_event"}));
+    CDC_TRY(r_.CheckMap(
+        node, "sink",
+        {"name", "kind", "url", "project", "datasource", "token", "token_file", "token_type", "batch_size",
+         "linger_ms", "max_in_flight", "contact_sync", "ca_file", "timeout_ms", "path", "delete_event"}));
     if (in_list) CDC_TRY(Require(node, "name", "sink"));
     if (node["name"]) {
       CDC_TRY_ASSIGN(s.name, r_.Scalar(node["name"], "name"));
@@ -284,9 +284,9 @@ class Loader {
   Status LoadEnchargeSink(const YAML::Node& node, SinkConfig& s) {
     for (const auto& entry : node) {
       const std::string key = entry.first.Scalar();
-      static const std::set<std::string> kKeys = {"name",         "kind",          "url",        "token",
-                                                  "token_file",   "max_in_flight", "timeout_ms", "ca_file",
-                                                  "delete_event"};
+      static const std::set<std::string> kKeys = {"name",       "kind",       "url",
+                                                  "token",      "token_file", "max_in_flight",
+                                                  "timeout_ms", "ca_file",    "delete_event"};
       if (!kKeys.count(key)) {
         return Fail(r_.ErrorAt(entry.first, "'" + key + "' does not apply to an encharge sink"));
       }

@@ -1,8 +1,7 @@
 #include "sink/encharge/encharge_body.h"
 
-#include <nlohmann/json.hpp>
-
 #include <array>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 namespace cdc::sink {

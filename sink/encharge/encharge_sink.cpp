@@ -40,19 +40,22 @@ Action Classify(long status) {
   if (status >= 200 && status < 300) return Action::kAccepted;
   if (status == 0 || status == 408 || status >= 500) return Action::kRetry;
   if (status == 429) return Action::kRateLimited;
-  if (status == 401 || status == 403 || status == 404 || (status >= 300 && status < 400)) return Action::kFatal;
+  if (status == 401 || status == 403 || status == 404 || (status >= 300 && status < 400))
+    return Action::kFatal;
   return Action::kReject;
 }
 
-std::string Excerpt(const std::string& body) { return body.size() > 300 ? body.substr(0, 300) + "..." : body; }
+std::string Excerpt(const std::string& body) {
+  return body.size() > 300 ? body.substr(0, 300) + "..." : body;
+}
 
 // Each queued lane item is one request: the body is in Record::json. A record
 // that needs two requests (alias, then identify) is queued as two items of
 // which only the last carries the record's ticket (0 = nothing to acknowledge).
 class EnchargeSink final : public core::Sink {
  public:
-  EnchargeSink(const EnchargeSinkOptions& options, core::AckListener& listener, core::DeadLetterStore& dead_letters,
-               core::Metrics& metrics)
+  EnchargeSink(const EnchargeSinkOptions& options, core::AckListener& listener,
+               core::DeadLetterStore& dead_letters, core::Metrics& metrics)
       : options_(options),
         listener_(listener),
         dead_letters_(dead_letters),
@@ -148,8 +151,9 @@ core::Status EnchargeSink::Submit(core::Record record) {
     skipped_.Add();
     const uint64_t n = ++skipped_deletes_;
     if (!record.renamed && PowerOfTwo(n)) {
-      log_->warn("sink {}: Encharge has no contact delete; skipped {} so far (set delete_event to send an event)",
-                 options_.name, n);
+      log_->warn(
+          "sink {}: Encharge has no contact delete; skipped {} so far (set delete_event to send an event)",
+          options_.name, n);
     }
     listener_.OnDone(record.ticket);
     return {};
@@ -264,11 +268,13 @@ void EnchargeSink::OnResponse(size_t lane, const HttpResponse& response) {
     case Action::kReject:
       return Finish(lane, false, "HTTP " + std::to_string(status) + ": " + Excerpt(response.body));
     case Action::kFatal:
-      return Fail(core::Error::Config("sink " + options_.name + ": Encharge answered " + std::to_string(status) +
-                                      " (" + Excerpt(response.body) + "): check the url and token"));
+      return Fail(core::Error::Config("sink " + options_.name + ": Encharge answered " +
+                                      std::to_string(status) + " (" + Excerpt(response.body) +
+                                      "): check the url and token"));
     case Action::kRateLimited:
       metrics_.rate_limited().Add();
-      state.not_before = policy_.RateLimitedUntil(response.rate_limit_reset, response.retry_after, ++state.attempt);
+      state.not_before =
+          policy_.RateLimitedUntil(response.rate_limit_reset, response.retry_after, ++state.attempt);
       return;
     case Action::kRetry: {
       ++state.attempt;
@@ -321,10 +327,12 @@ bool EnchargeSink::PutDeadLetter(const core::Record& record, const std::string& 
   letter.position = record.position.ToString();
   letter.created_at_ms = NowMs();
   if (auto stored = dead_letters_.PutDeadLetter(letter); !stored) {
-    Fail(core::Error::Fatal("sink " + options_.name + ": cannot store a dead letter: " + stored.error().Describe()));
+    Fail(core::Error::Fatal("sink " + options_.name +
+                            ": cannot store a dead letter: " + stored.error().Describe()));
     return false;
   }
-  log_->debug("sink {}: dead-lettered {} for user {}: {}", options_.name, letter.kind, record.user_id, reason);
+  log_->debug("sink {}: dead-lettered {} for user {}: {}", options_.name, letter.kind, record.user_id,
+              reason);
   return true;
 }
 

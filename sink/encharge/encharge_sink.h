@@ -18,13 +18,13 @@ struct EnchargeSinkOptions {
   std::string name = "default";  // metrics label, dead letters' destination
   std::string pipeline;          // dead letters' pipeline
   std::string url = "https://ingest.encharge.io/v1/";
-  std::string token;             // sent as X-Encharge-Token
+  std::string token;  // sent as X-Encharge-Token
   std::string ca_file;
-  std::string delete_event;      // event name for a contact delete; empty = skip deletes
-  int max_in_flight = 4;         // ordering lanes, one request in flight each
-  int timeout_ms = 30000;        // per request
+  std::string delete_event;  // event name for a contact delete; empty = skip deletes
+  int max_in_flight = 4;     // ordering lanes, one request in flight each
+  int timeout_ms = 30000;    // per request
   RetryPolicy::Options retry;
-  size_t max_buffered = 0;       // Submit blocks above it; 0 = lanes × 64
+  size_t max_buffered = 0;  // Submit blocks above it; 0 = lanes × 64
 };
 
 std::unique_ptr<core::Sink> MakeEnchargeSink(const EnchargeSinkOptions& options, core::AckListener& listener,

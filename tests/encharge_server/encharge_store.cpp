@@ -54,7 +54,8 @@ Reply EnchargeStore::Ingest(const std::string& text) {
   json body = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object()) return Error(400, "The body must be a JSON object");
   auto user = body.find("user");
-  if (user == body.end() || !user->is_object() || !(NonEmptyString(*user, "userId") || NonEmptyString(*user, "email"))) {
+  if (user == body.end() || !user->is_object() ||
+      !(NonEmptyString(*user, "userId") || NonEmptyString(*user, "email"))) {
     return Error(400, "user with email or userId is required");
   }
   if (auto props = body.find("properties"); props != body.end() && !props->is_object()) {
@@ -142,7 +143,9 @@ Reply EnchargeStore::Event(const json& body) {
     it = people_.end() - 1;
   }
   Merge(*it, user);
-  json event = {{"name", body["name"]}, {"user", json::object()}, {"properties", body.value("properties", json::object())}};
+  json event = {{"name", body["name"]},
+                {"user", json::object()},
+                {"properties", body.value("properties", json::object())}};
   for (const auto& [key, value] : user.items()) {
     if (IsIdentity(key)) event["user"][key] = value;
   }
@@ -163,7 +166,9 @@ Reply EnchargeStore::Inspect(const std::string& method, const std::string& path,
   }
   if (method == "GET" && path == "/_test/events") return {200, json{{"events", events_}}.dump()};
   if (method == "GET" && path == "/_test/stats") {
-    return {200, json{{"people", people_.size()}, {"events", events_.size()}, {"by_status", requests_},
+    return {200, json{{"people", people_.size()},
+                      {"events", events_.size()},
+                      {"by_status", requests_},
                       {"fail_next", fail_next_}}
                      .dump()};
   }

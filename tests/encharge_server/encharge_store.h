@@ -7,10 +7,9 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace cdc::encharge_server {
 
@@ -39,8 +38,8 @@ class EnchargeStore {
 
   const std::string token_;
   std::mutex mu_;
-  std::vector<nlohmann::json> people_;  // guarded by mu_
-  std::vector<nlohmann::json> events_;  // guarded by mu_
+  std::vector<nlohmann::json> people_;       // guarded by mu_
+  std::vector<nlohmann::json> events_;       // guarded by mu_
   std::map<std::string, int64_t> requests_;  // by status, guarded by mu_
   int64_t fail_next_ = 0;                    // guarded by mu_: ingest requests to answer 503
 };

@@ -10,7 +10,9 @@ using nlohmann::json;
 
 class EnchargeStoreTest : public ::testing::Test {
  protected:
-  Reply Post(const json& body, const std::string& token = "t") { return store_.Handle("POST", "/v1/", token, body.dump()); }
+  Reply Post(const json& body, const std::string& token = "t") {
+    return store_.Handle("POST", "/v1/", token, body.dump());
+  }
   json Get(const std::string& path) { return json::parse(store_.Handle("GET", path, "", "").body); }
 
   EnchargeStore store_{"t"};
@@ -30,8 +32,11 @@ TEST_F(EnchargeStoreTest, BodyWithoutNameOrIdentityIs400) {
 }
 
 TEST_F(EnchargeStoreTest, IdentifyMergesFieldsAndNullClears) {
-  ASSERT_EQ(Post({{"name", "identify"}, {"user", {{"userId", "1"}, {"email", "a@x.io"}, {"plan", "free"}}}}).status, 200);
-  ASSERT_EQ(Post({{"name", "identify"}, {"user", {{"userId", "1"}, {"firstName", "A"}, {"email", nullptr}}}}).status,
+  ASSERT_EQ(
+      Post({{"name", "identify"}, {"user", {{"userId", "1"}, {"email", "a@x.io"}, {"plan", "free"}}}}).status,
+      200);
+  ASSERT_EQ(Post({{"name", "identify"}, {"user", {{"userId", "1"}, {"firstName", "A"}, {"email", nullptr}}}})
+                .status,
             200);
   EXPECT_EQ(Get("/_test/people")["people"], json::parse(R"([{"userId":"1","plan":"free","firstName":"A"}])"));
 }

@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
     boost::asio::io_context io;
     tcp::acceptor acceptor(io, {boost::asio::ip::make_address(host), static_cast<unsigned short>(port)});
     cdc::encharge_server::EnchargeStore store(token);
-    std::printf("listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(acceptor.local_endpoint().port()));
+    std::printf("listening on http://%s:%u\n", host.c_str(),
+                static_cast<unsigned>(acceptor.local_endpoint().port()));
     std::fflush(stdout);
     for (;;) {
       tcp::socket socket(io);

@@ -278,7 +278,8 @@ TEST(YamlLoader, InstasentSinkTokenTypeIsDatasourceOrProduct) {
   c = LoadConfig(dir.Write("cdc.yaml", With("  token: tok\n", "  token: tok\n  token_type: product\n")));
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->sinks[0].token_type, "product");
-  EXPECT_NE(LoadError(With("  token: tok\n", "  token: tok\n  token_type: admin\n")).find("'token_type' must be one of"),
+  EXPECT_NE(LoadError(With("  token: tok\n", "  token: tok\n  token_type: admin\n"))
+                .find("'token_type' must be one of"),
             std::string::npos);
 }
 
@@ -290,7 +291,8 @@ TEST(YamlLoader, EnchargeSinkDefaultsItsUrlAndRefusesInstasentKeys) {
       "  project: proj_1\n"
       "  datasource: ds_1\n"
       "  token: tok\n";
-  auto c = LoadConfig(dir.Write("cdc.yaml", With(sink, "sink:\n  kind: encharge\n  token: wk\n  delete_event: gone\n")));
+  auto c = LoadConfig(
+      dir.Write("cdc.yaml", With(sink, "sink:\n  kind: encharge\n  token: wk\n  delete_event: gone\n")));
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->sinks[0].kind, "encharge");
   EXPECT_EQ(c->sinks[0].url, "https://ingest.encharge.io/v1/");

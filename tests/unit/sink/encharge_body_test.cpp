@@ -39,11 +39,12 @@ TEST(EnchargeBodyTest, ReservedNamesMapToEnchargeFieldsOthersKeepTheirNames) {
 }
 
 TEST(EnchargeBodyTest, ContactUpsertBecomesIdentifyWithCustomFieldsAndNulls) {
-  auto bodies = Bodies(Upsert(
-      "42", R"({"_user_id":"42","_email":"a@b.io","_first_name":"Ana","_phone_mobile":"+34600000000",
+  auto bodies = Bodies(
+      Upsert("42", R"({"_user_id":"42","_email":"a@b.io","_first_name":"Ana","_phone_mobile":"+34600000000",
                "plan":"pro","score":12.5,"vip":true,"notes":null})"));
   ASSERT_EQ(bodies.size(), 1u);
-  EXPECT_EQ(bodies[0], json::parse(R"({"name":"identify","user":{"userId":"42","email":"a@b.io","firstName":"Ana",
+  EXPECT_EQ(bodies[0],
+            json::parse(R"({"name":"identify","user":{"userId":"42","email":"a@b.io","firstName":"Ana",
       "phone":"+34600000000","plan":"pro","score":12.5,"vip":true,"notes":null}})"));
 }
 

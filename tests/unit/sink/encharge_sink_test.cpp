@@ -71,7 +71,8 @@ TEST_F(EnchargeSinkTest, UserIdChangeRenamesAfterEverythingOfTheOldIdAndBeforeTh
   ASSERT_TRUE(sink->Submit(renamed));
   ASSERT_TRUE(sink->Drain(kWait));
   EXPECT_EQ(acks_.distinct(), next_ticket_);
-  EXPECT_EQ(Inspect("/_test/people")["people"], json::parse(R"([{"userId":"new","step":19,"email":"n@x.io"}])"));
+  EXPECT_EQ(Inspect("/_test/people")["people"],
+            json::parse(R"([{"userId":"new","step":19,"email":"n@x.io"}])"));
   EXPECT_EQ(Inspect("/_test/stats")["by_status"], json::parse(R"({"200":22})"));  // 20 + alias + identify
   sink->Stop();
 }

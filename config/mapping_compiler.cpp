@@ -3,6 +3,8 @@
 #include <set>
 
 #include "config/compiled_mapping.h"
+#include "config/mapping_outline.h"
+#include "config/mapping_outline_builder.h"
 #include "config/raw_config.h"
 #include "config/try.h"
 #include "core/metrics/metrics.h"
@@ -16,15 +18,27 @@ using core::Status;
 
 class Compiler {
  public:
-  Compiler(const PipelineConfig& config, const MappingContext& context)
-      : config_(config), context_(context), r_(config.raw->reader) {}
+  // With `outline`, also records where each item and template sits.
+  Compiler(const PipelineConfig& config, const MappingContext& context,
+           std::vector<EntryOutline>* outline = nullptr)
+      : config_(config), context_(context), r_(config.raw->reader), outline_(outline) {}
 
   Result<std::vector<MappingEntry>> Run() {
     std::vector<MappingEntry> entries;
     size_t i = 0;
     for (const auto& node : config_.raw->mappings) {
       MappingEntry entry;
+      if (outline_ != nullptr) {
+        current_ = &outline_->emplace_back();
+        current_->where = current_->table_where = current_->fields_where = r_.Where(node);
+      }
       CDC_TRY(Entry(node, i++, entry));
+      if (current_ != nullptr) {
+        current_->name = entry.name;
+        current_->table = entry.table;
+        current_->sink = entry.destination.empty() ? config_.sinks.front().name : entry.destination;
+        current_->contact = entry.contact.has_value();
+      }
       entries.push_back(std::move(entry));
     }
     return entries;
@@ -48,6 +62,7 @@ class Compiler {
                              "no default database"));
     }
     e.table = QualifyTable(table, context_.default_schema);
+    if (current_ != nullptr) current_->table_where = r_.Where(node["table"]);
     e.pipeline = config_.pipeline;
     if (node["contact"] && node["event"]) {
       return Fail(r_.ErrorAt(node["event"], where + ": use either 'contact:' or 'event:', not both"));
@@ -72,6 +87,14 @@ class Compiler {
       auto p = Predicate::Compile(text, e.slots);
       if (!p) return Fail(r_.ErrorAt(node["where"], "where: " + p.error().message, p.error().offset));
       e.where = std::move(*p);
+      if (current_ != nullptr) {
+        // `where:` is compiled first, so every slot so far is one of its columns.
+        FieldOutline& f = current_->fields.emplace_back();
+        f.role = FieldRole::kWhere;
+        f.where = f.name_where = r_.Where(node["where"]);
+        f.text = text;
+        f.columns = e.slots.names();
+      }
     }
     if (is_contact) {
       CDC_TRY(Contact(node, e));
@@ -109,15 +132,18 @@ class Compiler {
     return mask;
   }
 
-  Result<Template> Compile(const YAML::Node& node, const std::string& key, ColumnSlots& slots) {
+  Result<Template> Compile(const YAML::Node& node, const std::string& key, ColumnSlots& slots, FieldRole role,
+                           const std::string& name = {}) {
     std::string text;
     CDC_TRY_ASSIGN(text, r_.Scalar(node, key));
     auto t = Template::Compile(text, slots);
     if (!t) return Fail(r_.ErrorAt(node, key + ": " + t.error().message, t.error().offset));
+    if (current_ != nullptr) current_->fields.push_back(OutlineTemplate(*t, role, name, r_.Where(node)));
     return std::move(*t);
   }
 
-  Result<NamedTemplates> Fields(const YAML::Node& node, const std::string& key, ColumnSlots& slots) {
+  Result<NamedTemplates> Fields(const YAML::Node& node, const std::string& key, ColumnSlots& slots,
+                                FieldRole role) {
     if (!node.IsMap()) return Fail(r_.ErrorAt(node, "'" + key + "' must be a map of name: template"));
     NamedTemplates out;
     std::set<std::string> seen;
@@ -132,7 +158,8 @@ class Compiler {
         return Fail(r_.ErrorAt(kv.first, "'_user_id' is set from 'user_id:', not from " + key));
       }
       Template t;
-      CDC_TRY_ASSIGN(t, Compile(kv.second, key + "." + name, slots));
+      CDC_TRY_ASSIGN(t, Compile(kv.second, key + "." + name, slots, role, name));
+      if (current_ != nullptr) current_->fields.back().name_where = r_.Where(kv.first);
       out.emplace_back(std::move(name), std::move(t));
     }
     return out;
@@ -143,9 +170,12 @@ class Compiler {
     CDC_TRY(r_.CheckMap(node, "contact", {"user_id", "attributes", "on_delete", "on_user_id_change"}));
     if (!node["user_id"]) return Fail(r_.ErrorAt(node, "contact: missing required key 'user_id'"));
     ContactSpec spec;
-    CDC_TRY_ASSIGN(spec.user_id, Compile(node["user_id"], "user_id", e.slots));
-    if (node["attributes"])
-      CDC_TRY_ASSIGN(spec.attributes, Fields(node["attributes"], "attributes", e.slots));
+    CDC_TRY_ASSIGN(spec.user_id, Compile(node["user_id"], "user_id", e.slots, FieldRole::kUserId));
+    if (node["attributes"]) {
+      if (current_ != nullptr) current_->fields_where = r_.Where(node["attributes"]);
+      CDC_TRY_ASSIGN(spec.attributes,
+                     Fields(node["attributes"], "attributes", e.slots, FieldRole::kAttribute));
+    }
     // DESIGN.md writes on_delete beside `contact:`; inside it is accepted too.
     for (const YAML::Node& holder : {entry, node}) {
       if (holder["on_delete"]) {
@@ -170,15 +200,21 @@ class Compiler {
       if (!node[key]) return Fail(r_.ErrorAt(node, std::string("event: missing required key '") + key + "'"));
     }
     EventSpec spec;
-    CDC_TRY_ASSIGN(spec.type, Compile(node["type"], "type", e.slots));
-    CDC_TRY_ASSIGN(spec.user_id, Compile(node["user_id"], "user_id", e.slots));
-    if (node["id"]) CDC_TRY_ASSIGN(spec.id, Compile(node["id"], "id", e.slots));
-    if (node["date"]) CDC_TRY_ASSIGN(spec.date, Compile(node["date"], "date", e.slots));
+    CDC_TRY_ASSIGN(spec.type, Compile(node["type"], "type", e.slots, FieldRole::kEventType));
+    CDC_TRY_ASSIGN(spec.user_id, Compile(node["user_id"], "user_id", e.slots, FieldRole::kUserId));
+    if (node["id"]) CDC_TRY_ASSIGN(spec.id, Compile(node["id"], "id", e.slots, FieldRole::kEventId));
+    if (node["date"])
+      CDC_TRY_ASSIGN(spec.date, Compile(node["date"], "date", e.slots, FieldRole::kEventDate));
+    if (current_ != nullptr) {
+      // A missing required parameter is reported at `parameters:`, else at `type:`.
+      current_->fields_where = r_.Where(node["parameters"] ? node["parameters"] : node["type"]);
+    }
     if (node["parameters"])
-      CDC_TRY_ASSIGN(spec.parameters, Fields(node["parameters"], "parameters", e.slots));
+      CDC_TRY_ASSIGN(spec.parameters,
+                     Fields(node["parameters"], "parameters", e.slots, FieldRole::kParameter));
     if (node["user_data"]) {
       NamedTemplates data;
-      CDC_TRY_ASSIGN(data, Fields(node["user_data"], "user_data", e.slots));
+      CDC_TRY_ASSIGN(data, Fields(node["user_data"], "user_data", e.slots, FieldRole::kUserData));
       spec.user_data = std::move(data);
     }
     if ((e.ops & OpBit(core::Op::kSnapshot)) && !spec.date) {
@@ -193,6 +229,8 @@ class Compiler {
   const PipelineConfig& config_;
   const MappingContext& context_;
   const YamlReader& r_;
+  std::vector<EntryOutline>* outline_;
+  EntryOutline* current_ = nullptr;  // the item being compiled, when outlining
 };
 
 }  // namespace
@@ -236,6 +274,24 @@ core::Result<std::unique_ptr<core::Mapping>> CompileMapping(const PipelineConfig
                                   "NaN/Infinity float values sent as null", {{"pipeline", config.pipeline}});
   }
   return std::make_unique<CompiledMapping>(std::move(entries), series);
+}
+
+}  // namespace cdc::config
+
+namespace cdc::config {
+
+core::Result<std::vector<EntryOutline>> OutlineMapping(const PipelineConfig& config,
+                                                       const MappingContext& context) {
+  if (!config.raw) return Fail(core::Error::Bug("OutlineMapping needs a config from LoadConfig"));
+  std::vector<EntryOutline> outline;
+  try {
+    Compiler compiler(config, context, &outline);
+    auto entries = compiler.Run();
+    if (!entries) return Fail(entries.error());
+  } catch (const YAML::Exception& e) {
+    return Fail(core::Error::Config(config.raw->reader.Where(e.mark) + ": " + e.msg));
+  }
+  return outline;
 }
 
 }  // namespace cdc::config

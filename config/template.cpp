@@ -175,6 +175,14 @@ std::vector<int> Template::Slots() const {
   return out;
 }
 
+std::vector<std::pair<std::string, std::vector<Filter>>> Template::Placeholders() const {
+  std::vector<std::pair<std::string, std::vector<Filter>>> out;
+  for (const Part& p : parts_) {
+    if (p.slot >= 0) out.emplace_back(p.column, p.filters);
+  }
+  return out;
+}
+
 core::Status Template::RunFilters(const Part& part, const core::Value& in, core::Value& out) const {
   const core::Value* cur = &in;
   core::Value tmp;

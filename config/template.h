@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <tl/expected.hpp>
+#include <utility>
 #include <vector>
 
 #include "config/column_slots.h"
@@ -31,6 +32,10 @@ class Template {
   const std::string& text() const { return text_; }
   // Slots of every column it reads.
   std::vector<int> Slots() const;
+  // True for a template without placeholders (always the same text).
+  bool constant() const { return constant_; }
+  // Each placeholder's column and filters, in template order (for validate).
+  std::vector<std::pair<std::string, std::vector<Filter>>> Placeholders() const;
 
   // The rendered value: a pointer into the row (bare "{col}") or to `scratch`.
   // Absent means "omit". kBadData names the column when a filter fails.

@@ -30,8 +30,9 @@ std::unique_ptr<core::Source> MakeSource(const config::PipelineConfig& config, c
   return pg::MakePostgresSource(options, state, metrics);
 }
 
-core::Status CheckSource(const config::PipelineConfig& config, const core::Mapping& mapping,
-                         std::vector<std::string>& problems) {
+core::Status CheckSource(const config::PipelineConfig& config,
+                         const std::vector<core::Mapping::TableNeeds>& needs,
+                         std::vector<std::string>& problems, std::vector<std::string>* warnings) {
   const auto& sc = config.source;
   if (sc.kind == "mysql") {
     auto dsn = mysql::MysqlDsn::Parse(sc.dsn);
@@ -41,16 +42,27 @@ core::Status CheckSource(const config::PipelineConfig& config, const core::Mappi
     mysql::CheckOptions options;
     options.server_id = sc.server_id;
     options.replica_name = mysql::ReplicaName(config.pipeline);
-    options.tables = mapping.Tables();
+    options.tables = needs;
     options.default_database = config::MappingContextFor(config).default_schema;
     options.needs_snapshot = sc.snapshot != "never";
     auto report = mysql::RunChecks(**conn, options);
+    if (report && warnings != nullptr)
+      warnings->insert(warnings->end(), report->warnings.begin(), report->warnings.end());
     if (!report) {
-      problems.push_back(report.error().message);
+      // One kConfig error lists every problem as "\n  - ..." lines.
+      const std::string& message = report.error().message;
+      size_t at = message.find("\n  - ");
+      if (at == std::string::npos) problems.push_back(message);
+      while (at != std::string::npos) {
+        const size_t next = message.find("\n  - ", at + 5);
+        problems.push_back(
+            message.substr(at + 5, next == std::string::npos ? std::string::npos : next - at - 5));
+        at = next;
+      }
     }
     return {};
   }
-  auto found = pg::ValidatePostgres(sc.dsn, sc.publication, mapping.Tables());
+  auto found = pg::ValidatePostgres(sc.dsn, sc.publication, needs);
   if (!found) return core::Fail(found.error());
   problems.insert(problems.end(), found->begin(), found->end());
   return {};

@@ -32,10 +32,12 @@ core::Result<LoadedPipeline> LoadPipeline(const CommonOptions& common, bool comp
 std::unique_ptr<core::Source> MakeSource(const config::PipelineConfig& config, const core::Mapping& mapping,
                                          core::StateStore& state, core::Metrics& metrics);
 
-// Runs the database prerequisite checks `validate` reports (read-only);
-// appends one readable line per problem.
-core::Status CheckSource(const config::PipelineConfig& config, const core::Mapping& mapping,
-                         std::vector<std::string>& problems);
+// Runs the database prerequisite checks `validate` reports (read-only) for
+// the tables and columns in `needs`; appends one readable line per problem
+// (and per tolerable setting to `warnings`, when given).
+core::Status CheckSource(const config::PipelineConfig& config,
+                         const std::vector<core::Mapping::TableNeeds>& needs,
+                         std::vector<std::string>& problems, std::vector<std::string>* warnings = nullptr);
 
 using NamedSinks = std::vector<std::pair<std::string, std::unique_ptr<core::Sink>>>;
 core::Result<NamedSinks> MakeSinks(const config::PipelineConfig& config, core::AckListener& listener,

@@ -33,4 +33,12 @@ std::string ApiUrls::Delete(std::string_view user_id) const {
   return stream_ + "/contacts/" + UrlEncode(user_id);
 }
 
+std::string ApiUrls::AttributeSpecs() const { return stream_ + "/specs/attributes"; }
+
+std::string ApiUrls::EventSpecs() const { return stream_ + "/specs/events"; }
+
+std::string ApiUrls::EventParameterSpecs(std::string_view type) const {
+  return stream_ + "/specs/event-parameters/" + UrlEncode(type);
+}
+
 }  // namespace cdc::sink

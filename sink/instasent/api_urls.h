@@ -21,6 +21,9 @@ class ApiUrls {
   std::string ProjectProbe() const;                       // GET  .../v1/project/P (Product token)
   std::string Batch(Endpoint endpoint, bool sync) const;  // POST .../stream/{contacts,events}[?_sync]
   std::string Delete(std::string_view user_id) const;     // DELETE .../stream/contacts/{userId}
+  std::string AttributeSpecs() const;                     // GET  .../stream/specs/attributes
+  std::string EventSpecs() const;                         // GET  .../stream/specs/events
+  std::string EventParameterSpecs(std::string_view type) const;  // GET .../specs/event-parameters/{type}
 
  private:
   std::string project_;  // ".../v1/project/P"

@@ -24,6 +24,16 @@ struct SourceConfig {
   std::string publication;   // postgres; default "instasent_<pipeline>"
   uint32_t server_id = 0;    // mysql; default 5701
   std::string snapshot = "initial";  // initial | never | initial_only
+  // postgres `heartbeat:` keeps the slot of a quiet database moving and rechecks
+  // the publication and the server clock; 0 = off.
+  int64_t heartbeat_interval_ms = 30000;
+  std::string heartbeat_mode = "message";  // message | table
+  std::string heartbeat_table;             // mode table: "schema.table" with a beat_at column
+  // `lag_warning:` thresholds for the lag warning; 0 = no warning.
+  int64_t lag_warning_bytes = int64_t{1} << 30;
+  int64_t lag_warning_seconds = 300;
+  // Not YAML: `run --resnapshot` (take a new snapshot; a missing slot may be created anew).
+  bool resnapshot = false;
   int line = 0;              // where `source:` starts, for messages
 };
 

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "config/raw_config.h"
 #include "config/try.h"
@@ -113,7 +115,8 @@ class Loader {
 
   Status LoadSource(const YAML::Node& node) {
     SourceConfig& s = c_.source;
-    CDC_TRY(r_.CheckMap(node, "source", {"kind", "dsn", "slot", "publication", "server_id", "snapshot"}));
+    CDC_TRY(r_.CheckMap(node, "source", {"kind", "dsn", "slot", "publication", "server_id", "snapshot",
+                                                  "heartbeat", "lag_warning"}));
     CDC_TRY(Require(node, "kind", "source"));
     CDC_TRY_ASSIGN(s.kind, r_.OneOf(node["kind"], "kind", {"postgres", "mysql"}));
     CDC_TRY(Require(node, "dsn", "source"));
@@ -155,7 +158,73 @@ class Loader {
       CDC_TRY_ASSIGN(s.snapshot,
                      r_.OneOf(node["snapshot"], "snapshot", {"initial", "never", "initial_only"}));
     }
+    if (node["heartbeat"]) {
+      // MySQL/MariaDB heartbeats are part of the binlog protocol (always on).
+      if (!pg) return Fail(r_.ErrorAt(node["heartbeat"], "'heartbeat' applies only to a postgres source"));
+      CDC_TRY(LoadHeartbeat(node["heartbeat"], s));
+    }
+    if (node["lag_warning"]) CDC_TRY(LoadLagWarning(node["lag_warning"], s));
     return {};
+  }
+
+  Status LoadHeartbeat(const YAML::Node& node, SourceConfig& s) {
+    CDC_TRY(r_.CheckMap(node, "heartbeat", {"interval", "mode", "table"}));
+    if (node["interval"]) CDC_TRY_ASSIGN(s.heartbeat_interval_ms, DurationMs(node["interval"], "interval"));
+    if (node["mode"]) CDC_TRY_ASSIGN(s.heartbeat_mode, r_.OneOf(node["mode"], "mode", {"message", "table"}));
+    if (node["table"]) CDC_TRY_ASSIGN(s.heartbeat_table, r_.Scalar(node["table"], "table"));
+    if (s.heartbeat_mode == "table" && s.heartbeat_table.empty()) {
+      return Fail(r_.ErrorAt(node, "heartbeat: mode 'table' needs 'table' (schema.table with a beat_at column)"));
+    }
+    if (s.heartbeat_mode != "table" && node["table"]) {
+      return Fail(r_.ErrorAt(node["table"], "heartbeat: 'table' applies only to mode 'table'"));
+    }
+    return {};
+  }
+
+  Status LoadLagWarning(const YAML::Node& node, SourceConfig& s) {
+    CDC_TRY(r_.CheckMap(node, "lag_warning", {"bytes", "seconds"}));
+    if (node["bytes"]) CDC_TRY_ASSIGN(s.lag_warning_bytes, Bytes(node["bytes"], "bytes"));
+    if (node["seconds"]) {
+      int64_t ms = 0;
+      CDC_TRY_ASSIGN(ms, DurationMs(node["seconds"], "seconds"));
+      s.lag_warning_seconds = ms / 1000;
+    }
+    return {};
+  }
+
+  // "30s", "500ms", "5m", "1h" or a plain number of seconds; 0 = off.
+  core::Result<int64_t> DurationMs(const YAML::Node& node, const char* key) {
+    std::string text;
+    CDC_TRY_ASSIGN(text, r_.Scalar(node, key));
+    static const std::vector<std::pair<std::string, int64_t>> kUnits = {
+        {"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}, {"", 1000}};
+    for (const auto& [suffix, scale] : kUnits) {
+      if (text.size() < suffix.size() || text.compare(text.size() - suffix.size(), suffix.size(), suffix) != 0)
+        continue;
+      std::string number = text.substr(0, text.size() - suffix.size());
+      if (!number.empty() && number.find_first_not_of("0123456789") == std::string::npos && number.size() < 12) {
+        return static_cast<int64_t>(std::stoll(number)) * scale;
+      }
+    }
+    return Fail(r_.ErrorAt(node, std::string("'") + key + "' must be a duration such as 30s, 500ms, 5m, 1h"));
+  }
+
+  // "1GB", "512MB", "64kB", "1GiB" or a plain number of bytes; 0 = off.
+  core::Result<int64_t> Bytes(const YAML::Node& node, const char* key) {
+    std::string text;
+    CDC_TRY_ASSIGN(text, r_.Scalar(node, key));
+    static const std::vector<std::pair<std::string, int64_t>> kUnits = {
+        {"kB", 1000},         {"KB", 1000},          {"MB", 1000000}, {"GB", 1000000000},
+        {"KiB", int64_t{1} << 10}, {"MiB", int64_t{1} << 20}, {"GiB", int64_t{1} << 30}, {"B", 1}, {"", 1}};
+    for (const auto& [suffix, scale] : kUnits) {
+      if (text.size() < suffix.size() || text.compare(text.size() - suffix.size(), suffix.size(), suffix) != 0)
+        continue;
+      std::string number = text.substr(0, text.size() - suffix.size());
+      if (!number.empty() && number.find_first_not_of("0123456789") == std::string::npos && number.size() < 13) {
+        return static_cast<int64_t>(std::stoll(number)) * scale;
+      }
+    }
+    return Fail(r_.ErrorAt(node, std::string("'") + key + "' must be a size such as 1GB, 512MB, 1GiB"));
   }
 
   Status LoadSinks(const YAML::Node& root) {

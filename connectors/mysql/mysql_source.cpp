@@ -49,9 +49,9 @@ class MysqlSource final : public core::Source {
       : options_(options),
         state_(state),
         log_(core::Logger("mysql")),
-        reconnects_metric_(metrics.Counter("cdc_source_reconnects_total",
-                                           "Reconnections of the source to its database",
-                                           {{"pipeline", options.pipeline}})),
+        reconnects_metric_(metrics.Counter("instasent_cdc_source_reconnects_total",
+                                           "Reconnections to the source, by what went wrong",
+                                           {{"pipeline", options.pipeline}, {"reason", "connection_lost"}})),
         replica_name_(ReplicaName(options.pipeline)) {}
 
   core::Status Prepare() override;

@@ -56,16 +56,12 @@ PostgresSource::PostgresSource(PostgresSourceOptions options, core::StateStore& 
     : options_(std::move(options)),
       state_(state),
       log_(core::Logger("postgres")),
-      reconnects_metric_(metrics.Counter("instasent_cdc_source_reconnects_total",
-                                         "Reconnections to the source after a lost connection",
-                                         {{"pipeline", options_.pipeline}})),
-      lag_metric_(metrics.Gauge("instasent_cdc_postgres_lag_bytes",
-                                "Server WAL end minus the confirmed position",
-                                {{"pipeline", options_.pipeline}})),
+      metrics_(metrics),
       bad_rows_metric_(metrics.Counter("instasent_cdc_source_bad_rows_total",
                                        "Rows with a value their type cannot have (dead-lettered)",
                                        {{"pipeline", options_.pipeline}})),
-      wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+      wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
+      heartbeat_(options_.dsn, options_.heartbeat, options_.publication, options_.tables, log_) {}
 
 PostgresSource::~PostgresSource() {
   if (wake_fd_ >= 0) ::close(wake_fd_);
@@ -114,10 +110,20 @@ core::Status PostgresSource::Prepare() {
   if (!slot) return Fail(slot.error());
   auto state = state_.Get(kSnapshotStateKey);
   if (!state) return Fail(state.error());
+  if (!slot->has_value()) {
+    auto history = HasSlotHistory();
+    if (!history) return Fail(history.error());
+    if (*history && !options_.resnapshot) return Fail(MissingSlotError());
+    may_create_slot_ = true;
+  }
+  if (options_.resnapshot) {
+    if (auto st = state_.Put(kSnapshotStateKey, "pending"); !st) return Fail(st.error());
+    log_->warn("--resnapshot: the mapped tables are read again before streaming");
+    state = std::optional<std::string>("pending");
+  }
   std::lock_guard lock(mu_);
   // No slot yet: Run creates it and snapshots (when the mode asks for one).
-  snapshot_pending_ =
-      options_.snapshot == SnapshotMode::kInitial && (!slot->has_value() || state->value_or("") != "done");
+  snapshot_pending_ = Snapshots() && (!slot->has_value() || state->value_or("") != "done");
   if (slot->has_value()) {
     confirmed_lsn_ = sent_lsn_ = (*slot)->confirmed_flush_lsn;
     log_->info("slot {} at {} (wal_status {}), snapshot {}", options_.slot, core::FormatLsn(confirmed_lsn_),
@@ -134,6 +140,9 @@ core::Status PostgresSource::Run(core::ChangeWriter& out, const std::atomic<bool
     core::Status st = RunOnce(out, stop);
     if (st || st.error().kind != ErrorKind::kRetryable) return st;
     if (Clock::now() - started > std::chrono::seconds(30)) backoff = std::chrono::milliseconds(200);
+    // connection_lost: the stream was running (restart, terminated backend,
+    // network); connect_failed: the server is not (yet) reachable again.
+    const char* reason = streaming_ ? "connection_lost" : "connect_failed";
     log_->warn("{}; reconnecting in {} ms", st.error().Describe(), backoff.count());
     {
       std::lock_guard lock(mu_);
@@ -141,7 +150,10 @@ core::Status PostgresSource::Run(core::ChangeWriter& out, const std::atomic<bool
       in_tx_ = false;
       idle_ = false;
     }
-    reconnects_metric_.Add();
+    metrics_
+        .Counter("instasent_cdc_source_reconnects_total", "Reconnections to the source, by what went wrong",
+                 {{"pipeline", options_.pipeline}, {"reason", reason}})
+        .Add();
     auto until = Clock::now() + backoff;
     while (!stop.load() && Clock::now() < until) {
       out.Flush();
@@ -164,11 +176,15 @@ core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<
     return st;
   }
 
+  streaming_ = false;
   auto admin = SlotAdmin::Connect(options_.dsn);
   if (!admin) return Fail(admin.error());
   auto slot = (*admin)->Slot(options_.slot);
   if (!slot) return Fail(slot.error());
   admin->reset();
+  // The slot vanished since we started (failover to a server without it, or
+  // dropped): a new one would silently skip everything in between.
+  if (!slot->has_value() && !may_create_slot_) return Fail(MissingSlotError());
 
   auto stream = ReplicationStream::Connect(options_.dsn);
   if (!stream) return Fail(stream.error());
@@ -191,9 +207,11 @@ core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<
     pending = snapshot_pending_ && !snapshot_emitted_;
   }
   if (!slot->has_value()) {
-    bool snapshot = options_.snapshot == SnapshotMode::kInitial;
+    bool snapshot = Snapshots();
     auto created = (*stream)->CreateSlot(options_.slot, snapshot);
     if (!created) return Fail(created.error());
+    may_create_slot_ = false;
+    if (auto st = state_.Put(kSlotStateKey, core::FormatLsn(created->consistent_point)); !st) return Fail(st.error());
     log_->info("created replication slot {} at {}", options_.slot,
                core::FormatLsn(created->consistent_point));
     start_lsn = created->consistent_point;
@@ -229,6 +247,8 @@ core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<
     start_lsn = std::max(start_lsn, confirmed_lsn_);
   }
   if (auto st = (*stream)->Start(options_.slot, start_lsn, options_.publication); !st) return st;
+  streaming_ = true;
+  heartbeat_.Reset();
   log_->info("streaming from slot {} at {}", options_.slot, core::FormatLsn(start_lsn));
   return StreamLoop(**stream, out, stop);
 }
@@ -290,6 +310,24 @@ core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::ato
   return {};
 }
 
+core::Result<bool> PostgresSource::HasSlotHistory() {
+  // Not checkpoint.acknowledged: `initial_only` runs write it without a slot.
+  for (const char* key : {kSlotStateKey, kSnapshotStateKey}) {
+    auto value = state_.Get(key);
+    if (!value) return Fail(value.error());
+    if (value->has_value()) return true;
+  }
+  return false;
+}
+
+core::Error PostgresSource::MissingSlotError() const {
+  return Error::Fatal("replication slot " + options_.slot +
+                      " does not exist on this server, but this pipeline has streamed from it before (state "
+                      "store): a failover to a server without the slot, or the slot was dropped. A new slot "
+                      "would skip every change since the last confirmed position, so nothing is done. To start "
+                      "over on this server with a full snapshot: instasent-cdc run --resnapshot -c CONFIG");
+}
+
 core::Status PostgresSource::DeadLetter(const core::Error& error, const std::string& payload) {
   bad_rows_metric_.Add();
   log_->warn("row dead-lettered: {}", error.Describe());
@@ -312,7 +350,7 @@ void PostgresSource::Confirm(const Position& position) {
     if (confirmed_pos_ < position) confirmed_pos_ = position;
     confirmed_lsn_ = std::max(confirmed_lsn_, FlushLsnOf(position));
     mark_done = snapshot_pending_ && snapshot_end_ && *snapshot_end_ <= position &&
-                options_.snapshot == SnapshotMode::kInitial;
+                options_.snapshot != SnapshotMode::kInitialOnly;
     if (options_.snapshot == SnapshotMode::kInitialOnly && snapshot_end_ && *snapshot_end_ <= position) {
       snapshot_pending_ = false;
     }

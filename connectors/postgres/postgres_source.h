@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/postgres/heartbeat.h"
 #include "core/metrics/metrics.h"
 #include "core/pipeline/mapping.h"
 #include "core/pipeline/source.h"
@@ -33,11 +34,18 @@ struct PostgresSourceOptions {
   SnapshotMode snapshot = SnapshotMode::kInitial;
   std::vector<core::Mapping::TableNeeds> tables;
   int status_interval_ms = 10000;  // standby status updates at least this often
+  HeartbeatOptions heartbeat;
+  // `run --resnapshot`: read the snapshot again before streaming; a missing
+  // slot may then be created although the state store has a history.
+  bool resnapshot = false;
 };
 
 // State store key of the snapshot: "pending" while one is due, "done" once
 // its final TxEnd was confirmed.
 inline constexpr const char* kSnapshotStateKey = "postgres.snapshot";
+// State store key written when this pipeline creates its slot (its LSN): with
+// it, a missing slot means failover or a dropped slot, never "first start".
+inline constexpr const char* kSlotStateKey = "postgres.slot_created";
 
 std::unique_ptr<core::Source> MakePostgresSource(const PostgresSourceOptions& options,
                                                  core::StateStore& state, core::Metrics& metrics);

@@ -46,12 +46,15 @@ class PostgresSource final : public core::Source {
   // Moves what Confirm() recorded into the stream and sends a due status update.
   core::Status SyncStatus(ReplicationStream& stream);
   void NoteKeepalive(uint64_t wal_end);
+  // Whether the state store shows this pipeline streamed from a slot before.
+  core::Result<bool> HasSlotHistory();
+  core::Error MissingSlotError() const;
+  bool Snapshots() const { return options_.snapshot == SnapshotMode::kInitial || options_.resnapshot; }
 
   const PostgresSourceOptions options_;
   core::StateStore& state_;
   std::shared_ptr<spdlog::logger> log_;
-  core::Series& reconnects_metric_;
-  core::Series& lag_metric_;
+  core::Metrics& metrics_;
   core::Series& bad_rows_metric_;
   const int wake_fd_;
 
@@ -68,6 +71,9 @@ class PostgresSource final : public core::Source {
   uint32_t tx_index_ = 0;
   bool closed_ = false;  // the pipeline closed its queue: stop reading
   bool dirty_ = false;   // events emitted since the last Flush()
+  bool streaming_ = false;        // the last RunOnce reached START_REPLICATION
+  bool may_create_slot_ = false;  // a missing slot may be created (first start or --resnapshot)
+  Heartbeat heartbeat_;
 
   // Shared with Confirm/Progress.
   mutable std::mutex mu_;

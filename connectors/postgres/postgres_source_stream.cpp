@@ -25,7 +25,6 @@ core::Status PostgresSource::SyncStatus(ReplicationStream& stream) {
   core::Status st = stream.SendStatusIfDue();
   std::lock_guard lock(mu_);
   sent_lsn_ = std::max(sent_lsn_, stream.last_sent());
-  if (server_wal_end_ >= sent_lsn_) lag_metric_.Set(static_cast<double>(server_wal_end_ - sent_lsn_));
   return st;
 }
 
@@ -71,6 +70,7 @@ core::Status PostgresSource::StreamLoop(ReplicationStream& stream, core::ChangeW
   while (!stop.load() && !closed_) {
     if (hook_error) return Fail(*hook_error);
     if (auto st = SyncStatus(stream); !st) return st;
+    if (auto st = heartbeat_.Tick(); !st) return st;
     auto message = stream.Next(std::chrono::milliseconds(0));
     if (!message) return Fail(message.error());
     if (message->kind == StreamMessage::Kind::kNone) {

@@ -87,6 +87,30 @@ core::Result<std::string> SlotAdmin::CurrentDatabase() {
   }
 }
 
+core::Result<int64_t> SlotAdmin::ServerNowUs() {
+  try {
+    pqxx::nontransaction tx(conn_->conn);
+    return tx.exec1("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint")[0].as<int64_t>();
+  } catch (const std::exception& e) {
+    return Fail(Translate(e, "reading the server clock"));
+  }
+}
+
+core::Status SlotAdmin::EmitHeartbeat(const std::string& table) {
+  try {
+    pqxx::nontransaction tx(conn_->conn);
+    if (table.empty()) {
+      tx.exec("SELECT pg_logical_emit_message(false, 'instasent-cdc', 'heartbeat')");
+    } else {
+      tx.exec0("UPDATE " + QuoteTable(table) + " SET beat_at = now()");
+    }
+    return {};
+  } catch (const std::exception& e) {
+    return Fail(Translate(e, table.empty() ? std::string("emitting the heartbeat message")
+                                           : "updating heartbeat table " + table));
+  }
+}
+
 core::Result<uint64_t> SlotAdmin::CurrentWalLsn() {
   try {
     pqxx::nontransaction tx(conn_->conn);
@@ -281,7 +305,7 @@ core::Result<std::optional<SlotInfo>> SlotAdmin::Slot(const std::string& name) {
                                " is lost: the server removed WAL it still needed "
                                "(max_slot_wal_keep_size). Changes were missed; drop the slot "
                                "(SELECT pg_drop_replication_slot('" +
-                               name + "')) and run again to take a new snapshot"));
+                               name + "')) and run `instasent-cdc run --resnapshot` to take a new snapshot"));
     }
     return std::optional<SlotInfo>(info);
   } catch (const std::exception& e) {

@@ -36,6 +36,12 @@ class SlotAdmin {
   core::Result<std::string> WalLevel();
   core::Result<std::string> CurrentDatabase();
   core::Result<uint64_t> CurrentWalLsn();
+  // The server's now() in epoch microseconds (clock skew check).
+  core::Result<int64_t> ServerNowUs();
+  // Writes a little WAL in this database so its slot can move on: a
+  // non-transactional logical message, or, with `table` ("schema.table"),
+  // `UPDATE table SET beat_at = now()`.
+  core::Status EmitHeartbeat(const std::string& table);
 
   // One description per name ("schema.table"), `exists` false when missing.
   core::Result<std::vector<TableDescription>> DescribeTables(const std::vector<std::string>& names);

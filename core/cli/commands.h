@@ -15,7 +15,8 @@ struct CommonOptions {
   std::string log_level;  // empty: the config's
 };
 
-int RunCommand(const CommonOptions& common, double until_idle_seconds, double drain_timeout_seconds);
+int RunCommand(const CommonOptions& common, double until_idle_seconds, double drain_timeout_seconds,
+               bool resnapshot = false);
 int ValidateCommand(const CommonOptions& common);
 int StatusCommand(const CommonOptions& common, bool json);
 int DlqListCommand(const CommonOptions& common, bool json, size_t limit);

@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
                   "exit 0 once caught up, drained and confirmed for this many seconds");
   run->add_option("--drain-timeout", drain_timeout, "seconds SIGTERM waits for in-flight records")
       ->capture_default_str();
+  bool resnapshot = false;
+  run->add_flag("--resnapshot", resnapshot,
+                "read the initial snapshot again; postgres: may create the slot anew when it is missing "
+                "(after a failover or a lost slot)");
 
   auto* validate = app.add_subcommand("validate", "check the configuration, the database and the destination");
   add_common(validate);
@@ -65,7 +69,7 @@ int main(int argc, char** argv) {
                       : log_format == "text" ? cdc::core::LogFormat::kText
                                              : cdc::core::LogFormat::kAuto;
 
-  if (*run) return cdc::cli::RunCommand(common, until_idle, drain_timeout);
+  if (*run) return cdc::cli::RunCommand(common, until_idle, drain_timeout, resnapshot);
   if (*validate) return cdc::cli::ValidateCommand(common);
   if (*status) return cdc::cli::StatusCommand(common, json);
   if (*dlq_list) return cdc::cli::DlqListCommand(common, json, limit);

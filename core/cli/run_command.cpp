@@ -15,7 +15,8 @@ namespace cdc::cli {
 namespace {
 
 // Copies the sink's cumulative record counters into the state store every few
-// seconds (and at exit), so `status` shows them whether or not we run.
+// seconds (and at exit), so `status` shows them whether or not we run; also
+// answers SIGHUP (within a second).
 class CounterPersister {
  public:
   CounterPersister(core::Metrics& metrics, core::StateStore& state) : metrics_(metrics), state_(state) {
@@ -34,10 +35,17 @@ class CounterPersister {
  private:
   void Loop() {
     std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, std::chrono::seconds(5), [&] { return done_; })) {
+    auto last_persist = std::chrono::steady_clock::now();
+    while (!cv_.wait_for(lock, std::chrono::seconds(1), [&] { return done_; })) {
       lock.unlock();
-      Persist();
-      if (TakeHangup()) core::ReopenLogs();
+      if (std::chrono::steady_clock::now() - last_persist >= std::chrono::seconds(5)) {
+        Persist();
+        last_persist = std::chrono::steady_clock::now();
+      }
+      if (TakeHangup()) {
+        core::Logger("run")->info("SIGHUP: reopening logs");
+        core::ReopenLogs();
+      }
       lock.lock();
     }
   }
@@ -52,6 +60,14 @@ class CounterPersister {
         if (now != last_[key]) deltas[key] = now - last_[key];
         last_[key] = now;
       }
+    }
+    // Reconnections by reason, so `status` tells a flapping source apart.
+    for (const char* reason : {"connection_lost", "connect_failed"}) {
+      const std::string key = std::string("source.reconnects.") + reason;
+      const auto now =
+          static_cast<int64_t>(metrics_.Sum("instasent_cdc_source_reconnects_total", {{"reason", reason}}));
+      if (now != last_[key]) deltas[key] = now - last_[key];
+      last_[key] = now;
     }
     const auto failures = static_cast<int64_t>(metrics_.Sum("instasent_cdc_mapping_failures_total"));
     if (failures != last_["rows.dead_lettered"]) deltas["rows.dead_lettered"] = failures - last_["rows.dead_lettered"];
@@ -76,11 +92,17 @@ int64_t NowMs() {
 
 }  // namespace
 
-int RunCommand(const CommonOptions& common, double until_idle_seconds, double drain_timeout_seconds) {
+int RunCommand(const CommonOptions& common, double until_idle_seconds, double drain_timeout_seconds,
+               bool resnapshot) {
   const auto& stop = InstallStopSignals();
   auto loaded = LoadPipeline(common, /*compile_mapping=*/true, /*open_state=*/true);
   if (!loaded) return ReportFailure(loaded.error());
   auto& config = loaded->config;
+  if (resnapshot && config.source.kind != "postgres") {
+    return ReportFailure(core::Error::Config(
+        "--resnapshot applies only to a postgres source (MySQL: erase the state key mysql.position, see the README)"));
+  }
+  config.source.resnapshot = resnapshot;
   auto& state = *loaded->state;
   auto log = core::Logger("run");
 
@@ -108,6 +130,7 @@ int RunCommand(const CommonOptions& common, double until_idle_seconds, double dr
     options.until_idle = std::chrono::milliseconds(static_cast<int64_t>(until_idle_seconds * 1000));
   }
   options.drain_timeout = std::chrono::milliseconds(static_cast<int64_t>(drain_timeout_seconds * 1000));
+  options.lag_warning = {config.source.lag_warning_bytes, config.source.lag_warning_seconds};
   std::vector<std::pair<std::string, core::Sink*>> sink_refs;
   for (auto& [name, sink] : *sinks) sink_refs.emplace_back(name, sink.get());
 

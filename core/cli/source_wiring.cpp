@@ -27,6 +27,9 @@ std::unique_ptr<core::Source> MakeSource(const config::PipelineConfig& config, c
   options.publication = sc.publication;
   pg::ParseSnapshotMode(sc.snapshot, options.snapshot);
   options.tables = mapping.Tables();
+  options.resnapshot = sc.resnapshot;
+  options.heartbeat.interval_ms = sc.heartbeat_interval_ms;
+  options.heartbeat.table = sc.heartbeat_mode == "table" ? sc.heartbeat_table : "";
   return pg::MakePostgresSource(options, state, metrics);
 }
 

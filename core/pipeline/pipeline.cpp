@@ -12,6 +12,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kPollInterval = std::chrono::milliseconds(20);
 constexpr auto kStateWriteInterval = std::chrono::seconds(1);
+constexpr auto kLagCheckInterval = std::chrono::seconds(1);
 constexpr int64_t kAutomationWindowUs = 3600LL * 1000 * 1000;
 
 int64_t NowUs() {
@@ -46,6 +47,7 @@ Pipeline::Pipeline(PipelineOptions options, Source& source, Mapping& mapping,
       sinks_(std::move(sinks)),
       state_(state),
       metrics_(metrics),
+      lag_(options_.name, options_.lag_warning, metrics),
       changes_(metrics.Counter("instasent_cdc_source_changes_total", "Row changes read from the source",
                                {{"pipeline", options_.name}})),
       mapping_failures_(metrics.Counter("instasent_cdc_mapping_failures_total",
@@ -78,6 +80,20 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     reader.join();
   };
 
+  // A full sink blocks Submit (the API slow or down): after a stop request
+  // the drain timeout still bounds the exit, by stopping the sinks.
+  std::atomic<bool> finished{false};
+  std::thread watchdog([&] { Watchdog(stop, finished); });
+  struct JoinWatchdog {
+    std::atomic<bool>& finished;
+    std::thread& thread;
+    ~JoinWatchdog() {
+      finished = true;
+      thread.join();
+    }
+  } join_watchdog{finished, watchdog};
+  stop_ = &stop;
+
   auto idle_since = Clock::now();
   bool was_idle = false;
   for (;;) {
@@ -94,6 +110,9 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     queue_depth_.Set(static_cast<double>(queue.Size()));
     if (chunk) {
       for (auto& event : *chunk) {
+        // Stop reading at once: the rest of a half-handled transaction has no
+        // TxEnd tracked, so nothing of it is confirmed.
+        if (stop) break;
         if (auto st = Handle(event); !st) {
           stop_reader();
           return st;
@@ -109,6 +128,7 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
       break;
     }
     ConfirmProgress(false);
+    ObserveLag();
 
     if (options_.until_idle.count() >= 0) {
       const bool idle = !chunk && Idle();
@@ -138,6 +158,7 @@ Status Pipeline::Handle(SourceEvent& event) {
   if (auto* change = std::get_if<RowChange>(&event)) return HandleChange(*change);
   if (auto* end = std::get_if<TxEnd>(&event)) {
     checkpointer_.TrackTxEnd(end->position);
+    NoteTxEnd(*end);
     return {};
   }
   if (auto* truncate = std::get_if<Truncate>(&event)) {
@@ -168,8 +189,13 @@ Status Pipeline::HandleChange(RowChange& change) {
       }
     }
     if (record.kind == RecordKind::kEvent && change.op != Op::kSnapshot) NoteEventWindow(record);
+    if (stop_ && stop_->load()) return {};
     record.ticket = checkpointer_.Track();
-    if (auto st = sink->Submit(std::move(record)); !st) return st;
+    if (auto st = sink->Submit(std::move(record)); !st) {
+      // The watchdog stopped the sinks after the drain timeout: a stop, not a failure.
+      if (stop_ && stop_->load() && !SinkFailure()) return {};
+      return st;
+    }
   }
   return {};
 }
@@ -207,9 +233,29 @@ void Pipeline::NoteEventWindow(const Record& record) {
   }
 }
 
+void Pipeline::NoteTxEnd(const TxEnd& end) {
+  lag_.NoteTxEnd(end.position, end.commit_time_us);
+  if (end.commit_time_us == 0) return;
+  if (auto skew = commit_clock_.ObserveCommit(end.commit_time_us, NowUs())) {
+    Logger("pipeline")->warn(
+        "the source's commit times are {} s ahead of the local clock: fix the clock of the database server or of "
+        "this host (event dates and the 1 h automation window depend on them)",
+        *skew / 1000000);
+  }
+}
+
+void Pipeline::ObserveLag() {
+  const auto now = Clock::now();
+  if (now - last_lag_check_ < kLagCheckInterval) return;
+  last_lag_check_ = now;
+  const std::string warning = lag_.Observe(source_.Progress().lag_bytes, NowUs());
+  if (!warning.empty()) Logger("pipeline")->warn("{}", warning);
+}
+
 void Pipeline::ConfirmProgress(bool force) {
   auto mark = checkpointer_.Confirmable();
   if (!mark || (last_confirmed_ && *mark == *last_confirmed_)) return;
+  lag_.NoteConfirmed(*mark);
   source_.Confirm(*mark);
   last_confirmed_ = mark;
   const auto now = Clock::now();
@@ -219,6 +265,18 @@ void Pipeline::ConfirmProgress(bool force) {
       Logger("pipeline")->warn("could not record the checkpoint for status: {}", st.error().message);
     }
   }
+}
+
+void Pipeline::Watchdog(const std::atomic<bool>& stop, const std::atomic<bool>& finished) {
+  while (!finished && !stop) std::this_thread::sleep_for(kPollInterval);
+  if (finished) return;
+  // One more second than the drain itself may take, for the confirmation.
+  const auto deadline = Clock::now() + options_.drain_timeout + std::chrono::seconds(1);
+  while (!finished && Clock::now() < deadline) std::this_thread::sleep_for(kPollInterval);
+  if (finished) return;
+  Logger("pipeline")->warn("drain timeout passed while waiting for the destination: stopping the sinks; "
+                           "unacknowledged records will be resent on restart");
+  for (auto& [name, sink] : sinks_) sink->Stop();
 }
 
 bool Pipeline::Idle() const {

@@ -14,6 +14,8 @@
 #include "core/checkpoint/checkpointer.h"
 #include "core/metrics/metrics.h"
 #include "core/model/result.h"
+#include "core/pipeline/clock_skew_check.h"
+#include "core/pipeline/lag_monitor.h"
 #include "core/pipeline/mapping.h"
 #include "core/pipeline/sink.h"
 #include "core/pipeline/source.h"
@@ -28,6 +30,8 @@ struct PipelineOptions {
   // How long SIGTERM waits for in-flight records before giving up on them.
   std::chrono::milliseconds drain_timeout{std::chrono::seconds(30)};
   size_t queue_chunks = 64;  // x ChangeWriter::kChunkSize events
+  // `source: lag_warning:` thresholds (0 = no warning); the gauges are always set.
+  LagThresholds lag_warning;
 };
 
 class Pipeline : public AckListener {
@@ -50,7 +54,12 @@ class Pipeline : public AckListener {
   bool Idle() const;
   std::optional<Error> SinkFailure() const;
   bool DrainSinks(std::chrono::milliseconds timeout);
+  // After a stop request, stops the sinks if Run has not finished within the
+  // drain timeout (a Submit blocked on a full sink would otherwise hang).
+  void Watchdog(const std::atomic<bool>& stop, const std::atomic<bool>& finished);
   void NoteEventWindow(const Record& record);
+  void NoteTxEnd(const TxEnd& end);
+  void ObserveLag();
 
   PipelineOptions options_;
   Source& source_;
@@ -66,6 +75,10 @@ class Pipeline : public AckListener {
   std::chrono::steady_clock::time_point last_state_write_{};
   std::chrono::steady_clock::time_point last_window_log_{};
   uint64_t outside_window_since_log_ = 0;
+  const std::atomic<bool>* stop_ = nullptr;  // Run's stop flag
+  LagMonitor lag_;
+  ClockSkewCheck commit_clock_;
+  std::chrono::steady_clock::time_point last_lag_check_{};
 
   Series& changes_;
   Series& mapping_failures_;

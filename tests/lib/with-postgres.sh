@@ -14,6 +14,9 @@
 #   pg_restart [immediate]   # same port and data; "immediate" = crash
 #   pg_stop             # idempotent; also install it in your own EXIT trap
 #
+#   with-postgres.sh --restart [immediate]   from inside CMD (a test script):
+#       restarts the server of the enclosing run (same data and port).
+#
 # Runs the server as the `postgres` system user when invoked as root (initdb
 # refuses root). PG_BIN overrides the server binaries directory.
 
@@ -99,6 +102,10 @@ pg_restart() {
 
 pg_stop() {
   local i
+  # The server may have been restarted by a --restart helper: its pid file is current.
+  if [[ -n "${_PG_TMP:-}" && -s "$_PG_TMP/data/postmaster.pid" ]]; then
+    _PG_PID="$(head -n 1 "$_PG_TMP/data/postmaster.pid")"
+  fi
   if [[ -n "${_PG_PID:-}" ]]; then
     # SIGINT = fast shutdown; escalate if the server does not go away.
     kill -INT "$_PG_PID" 2>/dev/null
@@ -117,6 +124,14 @@ pg_stop() {
 }
 
 # Executed (not sourced): start, run CMD, stop, exit with CMD's status.
+if [[ "${BASH_SOURCE[0]}" == "$0" && "${1:-}" == --restart ]]; then
+  [[ -n "${CDC_PG_DATA:-}" && -s "$CDC_PG_DATA/postmaster.pid" ]] || { echo "with-postgres: no server to restart" >&2; exit 1; }
+  _PG_TMP="$(dirname "$CDC_PG_DATA")"
+  _PG_PID="$(head -n 1 "$CDC_PG_DATA/postmaster.pid")"
+  pg_restart "${2:-}"
+  exit $?
+fi
+
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
   if [[ $# -eq 0 ]]; then
     echo "usage: $0 CMD [ARGS...]" >&2

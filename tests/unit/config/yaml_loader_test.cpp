@@ -78,7 +78,7 @@ TEST(YamlLoader, UnknownKeyIsReportedAtTheKey) {
   const std::string err = LoadError(With("  dsn:", "  slott: x\n  dsn:"), &file);
   EXPECT_EQ(err, file +
                      ":4:3: unknown key 'slott' in source (expected one of: kind, dsn, slot, "
-                     "publication, server_id, snapshot)");
+                     "publication, server_id, snapshot, heartbeat, lag_warning)");
 }
 
 TEST(YamlLoader, UnknownTopLevelKeyIsReported) {
@@ -225,6 +225,46 @@ TEST(YamlLoader, MysqlSourceDefaultsServerIdAndRejectsSlot) {
   std::string file;
   const std::string err = LoadError(With("  kind: postgres\n", "  kind: mysql\n  slot: s\n"), &file);
   EXPECT_EQ(err, file + ":4:9: 'slot' applies only to a postgres source");
+}
+
+TEST(YamlLoader, HeartbeatAndLagWarningDefaultsAndUnits) {
+  TempDir dir;
+  auto d = LoadConfig(dir.Write("a.yaml", kMinimal));
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->source.heartbeat_interval_ms, 30000);
+  EXPECT_EQ(d->source.heartbeat_mode, "message");
+  EXPECT_EQ(d->source.lag_warning_bytes, int64_t{1} << 30);
+  EXPECT_EQ(d->source.lag_warning_seconds, 300);
+  EXPECT_FALSE(d->source.resnapshot);
+
+  auto c = LoadConfig(dir.Write("b.yaml", With("  dsn: host",
+                                               "  heartbeat: {interval: 500ms, mode: table, table: ops.beat}\n"
+                                               "  lag_warning: {bytes: 512MiB, seconds: 2m}\n"
+                                               "  dsn: host")));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->source.heartbeat_interval_ms, 500);
+  EXPECT_EQ(c->source.heartbeat_table, "ops.beat");
+  EXPECT_EQ(c->source.lag_warning_bytes, int64_t{512} << 20);
+  EXPECT_EQ(c->source.lag_warning_seconds, 120);
+  auto off = LoadConfig(dir.Write("c.yaml", With("  dsn: host", "  heartbeat: {interval: 0}\n  lag_warning: "
+                                                                 "{bytes: 0, seconds: 0}\n  dsn: host")));
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_EQ(off->source.heartbeat_interval_ms, 0);
+  EXPECT_EQ(off->source.lag_warning_bytes, 0);
+}
+
+TEST(YamlLoader, HeartbeatMistakesAreReported) {
+  std::string file;
+  std::string err = LoadError(With("  dsn: host", "  heartbeat: {interval: soon}\n  dsn: host"), &file);
+  EXPECT_EQ(err, file + ":4:25: 'interval' must be a duration such as 30s, 500ms, 5m, 1h");
+  err = LoadError(With("  dsn: host", "  heartbeat: {mode: table}\n  dsn: host"), &file);
+  EXPECT_EQ(err, file + ":4:14: heartbeat: mode 'table' needs 'table' (schema.table with a beat_at column)");
+  err = LoadError(With("  dsn: host", "  lag_warning: {bytes: lots}\n  dsn: host"), &file);
+  EXPECT_EQ(err, file + ":4:24: 'bytes' must be a size such as 1GB, 512MB, 1GiB");
+  err = LoadError(With("  kind: postgres\n  dsn: host=127.0.0.1 dbname=shop",
+                       "  kind: mysql\n  dsn: mysql://cdc:pw@127.0.0.1:3306/shop\n  heartbeat: {interval: 1s}"),
+                  &file);
+  EXPECT_EQ(err, file + ":5:14: 'heartbeat' applies only to a postgres source");
 }
 
 TEST(YamlLoader, SinksListNeedsUniqueNamesAndSupportsJsonl) {

@@ -3,6 +3,8 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?=
 N ?= 1000000
+RUNS ?= 3
+WORKLOADS ?=
 
 PACKAGES := $(shell sed -e 's/\#.*//' cmake/debian-packages.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -35,7 +37,7 @@ demo: build
 	tests/e2e/demo.sh $(BUILD)
 
 bench: build
-	tests/bench/run.sh $(BUILD) $(N)
+	RUNS=$(RUNS) WORKLOADS="$(WORKLOADS)" tests/bench/run.sh $(BUILD) $(N)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,12 +1,16 @@
 #include "sink/ordering_lanes.h"
 
 #include <algorithm>
+#include <limits>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace cdc::sink {
 
 namespace {
+
+constexpr size_t kStays = std::numeric_limits<size_t>::max();
 
 bool IsDependent(const core::Record& record) {
   return record.kind == core::RecordKind::kEvent || record.kind == core::RecordKind::kContactDelete;
@@ -20,8 +24,8 @@ std::unordered_set<std::string_view> UsersOf(const Batch& batch) {
 
 }  // namespace
 
-OrderingLanes::OrderingLanes(size_t lanes, size_t batch_size)
-    : batch_size_(std::max<size_t>(1, batch_size)), lanes_(std::max<size_t>(1, lanes)) {}
+OrderingLanes::OrderingLanes(size_t lanes, size_t batch_size, bool coalesce)
+    : batch_size_(std::max<size_t>(1, batch_size)), coalesce_(coalesce), lanes_(std::max<size_t>(1, lanes)) {}
 
 size_t OrderingLanes::LaneOf(std::string_view user_id) const {
   uint64_t hash = 14695981039346656037ULL;
@@ -33,51 +37,116 @@ size_t OrderingLanes::LaneOf(std::string_view user_id) const {
 }
 
 OrderingLanes::Pushed OrderingLanes::Push(core::Record record, Clock::time_point now) {
-  const size_t lane = LaneOf(record.user_id);
-  auto& queue = lanes_[lane];
+  const size_t index = LaneOf(record.user_id);
+  Lane& lane = lanes_[index];
   const Endpoint endpoint = EndpointOf(record.kind);
-  const bool wake = queue.empty() || endpoint == Endpoint::kDelete ||
-                    EndpointOf(queue.back().record.kind) != endpoint || (queue.size() + 1) % batch_size_ == 0;
-  queue.push_back({std::move(record), now});
-  return {lane, wake};
+  const size_t of_endpoint = ++lane.per_endpoint[static_cast<int>(endpoint)];
+  lane.queue.push_back({std::move(record), now});
+  // Wake only when FrontRunClosed may just have turned true: one wake-up per
+  // batch under load, not one per record.
+  const bool wake = lane.queue.size() == 1 || endpoint == Endpoint::kDelete ||
+                    of_endpoint % batch_size_ == 0 || lane.queue.size() % batch_size_ == 0;
+  return {index, wake};
 }
 
 Endpoint OrderingLanes::FrontEndpoint(size_t lane) const {
-  return EndpointOf(lanes_[lane].front().record.kind);
+  return EndpointOf(lanes_[lane].queue.front().record.kind);
 }
 
-size_t OrderingLanes::FrontRunLength(size_t lane) const {
-  const auto& queue = lanes_[lane];
-  if (queue.empty()) return 0;
-  const Endpoint endpoint = EndpointOf(queue.front().record.kind);
-  if (endpoint == Endpoint::kDelete) return 1;
-  size_t n = 0;
-  while (n < queue.size() && n < batch_size_ && EndpointOf(queue[n].record.kind) == endpoint) ++n;
-  return n;
+bool OrderingLanes::FrontRunClosed(size_t index) const {
+  const Lane& lane = lanes_[index];
+  if (lane.queue.empty()) return false;
+  const Endpoint front = FrontEndpoint(index);
+  return front == Endpoint::kDelete || lane.per_endpoint[static_cast<int>(front)] >= batch_size_ ||
+         lane.queue.size() >= batch_size_;
 }
 
-bool OrderingLanes::FrontRunClosed(size_t lane) const {
-  const size_t n = FrontRunLength(lane);
-  return n > 0 && (n == batch_size_ || n < lanes_[lane].size() || FrontEndpoint(lane) == Endpoint::kDelete);
-}
-
-Batch OrderingLanes::TakeRun(size_t lane) {
-  const size_t n = FrontRunLength(lane);
-  Batch batch;
-  if (n == 0) return batch;
-  auto& queue = lanes_[lane];
-  batch.endpoint = EndpointOf(queue.front().record.kind);
-  batch.records.reserve(n);
-  for (size_t i = 0; i < n; ++i) {
-    batch.records.push_back(std::move(queue.front().record));
-    queue.pop_front();
+std::vector<size_t> OrderingLanes::PlanBatch(const Lane& lane, Endpoint endpoint, size_t& slots) const {
+  std::vector<size_t> plan(lane.queue.size(), kStays);
+  slots = 0;
+  if (endpoint == Endpoint::kDelete) {
+    plan[0] = slots++;
+    return plan;
   }
+  const bool merge = coalesce_ && endpoint == Endpoint::kContacts;
+  // Users with a record still queued before the one looked at: nothing later
+  // of theirs may leave before it.
+  std::unordered_set<std::string_view> blocked;
+  std::unordered_map<std::string_view, size_t> slot_of;  // contacts: the user's item
+  for (size_t i = 0; i < lane.queue.size(); ++i) {
+    const core::Record& record = lane.queue[i].record;
+    const std::string_view user = record.user_id;
+    if (blocked.count(user)) continue;
+    if (EndpointOf(record.kind) != endpoint) {
+      blocked.insert(user);
+      continue;
+    }
+    if (merge) {
+      if (auto it = slot_of.find(user); it != slot_of.end()) {
+        plan[i] = it->second;
+        continue;
+      }
+    }
+    if (slots == batch_size_) {
+      if (!merge) break;  // full; only merges could still take records
+      blocked.insert(user);
+      continue;
+    }
+    plan[i] = slots;
+    if (merge) slot_of.emplace(user, slots);
+    ++slots;
+  }
+  return plan;
+}
+
+Batch OrderingLanes::TakeRun(size_t index) {
+  Lane& lane = lanes_[index];
+  Batch batch;
+  if (lane.queue.empty()) return batch;
+  batch.endpoint = FrontEndpoint(index);
+  size_t slots = 0;
+  const std::vector<size_t> plan = PlanBatch(lane, batch.endpoint, slots);
+
+  batch.records.reserve(slots);
+  std::vector<size_t> item_of(slots, kStays);  // slot -> index in batch.records
+  std::deque<Queued> rest;
+  for (size_t i = 0; i < lane.queue.size(); ++i) {
+    Queued& queued = lane.queue[i];
+    const size_t slot = plan[i];
+    if (slot == kStays) {
+      rest.push_back(std::move(queued));
+      continue;
+    }
+    --lane.per_endpoint[static_cast<int>(batch.endpoint)];
+    if (item_of[slot] == kStays) {  // the slot's first record: its user's earliest
+      item_of[slot] = batch.records.size();
+      batch.records.push_back(std::move(queued.record));
+      continue;
+    }
+    const size_t item = item_of[slot];
+    core::Record& into = batch.records[item];
+    if (batch.originals.size() <= item) batch.originals.resize(item + 1);
+    const bool first_merge = batch.originals[item].empty();
+    if (first_merge) batch.originals[item].push_back(into);  // as submitted, before any merge
+    if (!MergeContactItem(into.json, queued.record.json)) {
+      if (first_merge) batch.originals[item].clear();
+      // Not an object (never from a mapping): send it as its own item after
+      // the user's earlier one; an oversized request is split on 400.
+      // Later upserts of the user then merge into this item.
+      item_of[slot] = batch.records.size();
+      batch.records.push_back(std::move(queued.record));
+      continue;
+    }
+    into.position = queued.record.position;
+    batch.originals[item].push_back(std::move(queued.record));
+  }
+  lane.queue = std::move(rest);
   return batch;
 }
 
 bool OrderingLanes::HoldsDependentOf(size_t lane, const Batch& batch) const {
   const auto users = UsersOf(batch);
-  return std::any_of(lanes_[lane].begin(), lanes_[lane].end(),
+  return std::any_of(lanes_[lane].queue.begin(), lanes_[lane].queue.end(),
                      [&](const Queued& q) { return IsDependent(q.record) && users.count(q.record.user_id); });
 }
 

@@ -1,10 +1,14 @@
 // OrderingLanes: the per-user FIFOs that keep each user's records in order
 // while different users go in parallel. A user always maps to the same lane
-// (a stable hash of user_id, modulo the lane count); a batch is the run of
-// same-endpoint records at a lane's front, so nothing overtakes anything of
-// the same lane. Not thread-safe: the sink guards it with its mutex.
+// (a stable hash of user_id, modulo the lane count). A batch takes, for the
+// endpoint of the lane's front record, every queued record of that endpoint
+// whose user has nothing earlier still queued in the lane, so no record
+// overtakes one of its own user; queued contact upserts of a user already in
+// a contact batch are merged into its item. Not thread-safe: the sink guards
+// it with its mutex.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -20,7 +24,8 @@ class OrderingLanes {
  public:
   using Clock = std::chrono::steady_clock;
 
-  OrderingLanes(size_t lanes, size_t batch_size);
+  // `coalesce`: merge queued contact upserts of one user (events never are).
+  OrderingLanes(size_t lanes, size_t batch_size, bool coalesce = true);
 
   size_t LaneCount() const { return lanes_.size(); }
   size_t batch_size() const { return batch_size_; }
@@ -30,25 +35,29 @@ class OrderingLanes {
 
   struct Pushed {
     size_t lane;
-    bool wake;  // the lane was empty or its front run may just have closed
+    bool wake;  // the lane was empty or may just have become ready
   };
   // Appends to the user's lane.
   Pushed Push(core::Record record, Clock::time_point now);
 
-  bool Empty(size_t lane) const { return lanes_[lane].empty(); }
-  size_t Size(size_t lane) const { return lanes_[lane].size(); }
+  bool Empty(size_t lane) const { return lanes_[lane].queue.empty(); }
+  size_t Size(size_t lane) const { return lanes_[lane].queue.size(); }
 
-  // The front run cannot grow any more: it is batch_size long, or a record
-  // of another endpoint follows it (deletes are always single).
+  // Waiting is not worth it: the lane holds a full batch of the front
+  // record's endpoint, or batch_size records in all (traffic is not light:
+  // a record of the minority endpoint must not wait for its own kind to fill
+  // a batch), or a delete is in front (deletes are always single).
+  // Otherwise the sink lingers.
   bool FrontRunClosed(size_t lane) const;
 
   // When the lane's oldest record was queued (the lane must not be empty).
-  Clock::time_point OldestQueuedAt(size_t lane) const { return lanes_[lane].front().queued_at; }
+  Clock::time_point OldestQueuedAt(size_t lane) const { return lanes_[lane].queue.front().queued_at; }
 
   // Endpoint of the front record (the lane must not be empty).
   Endpoint FrontEndpoint(size_t lane) const;
 
-  // Removes and returns the front run (at most batch_size records; one for deletes).
+  // Removes and returns the next batch (at most batch_size items; one for a
+  // delete), as described above.
   Batch TakeRun(size_t lane);
 
   // True when the lane holds an event or a delete for one of `batch`'s users:
@@ -60,10 +69,16 @@ class OrderingLanes {
     core::Record record;
     Clock::time_point queued_at;
   };
-  size_t FrontRunLength(size_t lane) const;
+  struct Lane {
+    std::deque<Queued> queue;
+    std::array<size_t, kEndpointCount> per_endpoint{};  // queued records by endpoint
+  };
+  // For each queued record: the batch slot it goes to, or kStays.
+  std::vector<size_t> PlanBatch(const Lane& lane, Endpoint endpoint, size_t& slots) const;
 
   size_t batch_size_;
-  std::vector<std::deque<Queued>> lanes_;
+  bool coalesce_;
+  std::vector<Lane> lanes_;
 };
 
 // True when `later` holds an event or delete for one of `batch`'s users.

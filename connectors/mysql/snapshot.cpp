@@ -36,14 +36,28 @@ core::Result<std::unique_ptr<Snapshot>> Snapshot::Begin(std::unique_ptr<MysqlCon
   return snapshot;
 }
 
-core::Status Snapshot::Start() {
-  MysqlConnection& c = *conn_;
+core::Result<std::unique_ptr<Snapshot>> Snapshot::BeginUnpositioned(std::unique_ptr<MysqlConnection> conn) {
+  std::unique_ptr<Snapshot> snapshot(new Snapshot(std::move(conn)));
+  if (auto s = snapshot->StartSession(); !s) return core::Fail(s.error());
+  if (auto s = snapshot->conn_->Exec("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"); !s) {
+    return core::Fail(s.error());
+  }
+  return snapshot;
+}
+
+core::Status Snapshot::StartSession() {
   // UTC so TIMESTAMP text is UTC like the binlog; a long write timeout because
   // the reader pauses whenever the pipeline queue is full.
   for (const char* sql : {"SET SESSION time_zone = '+00:00'", "SET SESSION net_write_timeout = 86400",
                           "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"}) {
-    if (auto s = c.Exec(sql); !s) return s;
+    if (auto s = conn_->Exec(sql); !s) return s;
   }
+  return {};
+}
+
+core::Status Snapshot::Start() {
+  MysqlConnection& c = *conn_;
+  if (auto s = StartSession(); !s) return s;
   if (c.IsMariaDb()) {
     // MariaDB records the binlog position of the consistent snapshot itself,
     // without blocking writers.

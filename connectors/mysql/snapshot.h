@@ -32,6 +32,10 @@ class Snapshot {
   // Opens the consistent transaction on `conn` (session set to UTC, long
   // net_write_timeout so a slow pipeline does not break the read).
   static core::Result<std::unique_ptr<Snapshot>> Begin(std::unique_ptr<MysqlConnection> conn);
+  // The same consistent read without a binlog point (point() stays empty): no
+  // lock, no binlog privilege needed. For re-reading tables on demand
+  // (`instasent-cdc snapshot`), which never moves the stream's position.
+  static core::Result<std::unique_ptr<Snapshot>> BeginUnpositioned(std::unique_ptr<MysqlConnection> conn);
   ~Snapshot();
 
   const BinlogPoint& point() const { return point_; }
@@ -54,6 +58,7 @@ class Snapshot {
  private:
   explicit Snapshot(std::unique_ptr<MysqlConnection> conn);
   core::Status Start();
+  core::Status StartSession();
 
   std::unique_ptr<MysqlConnection> conn_;
   BinlogPoint point_;

@@ -22,5 +22,8 @@ int StatusCommand(const CommonOptions& common, bool json);
 int DlqListCommand(const CommonOptions& common, bool json, size_t limit);
 int DlqReplayCommand(const CommonOptions& common, const std::vector<int64_t>& ids);
 int DlqDropCommand(const CommonOptions& common, const std::vector<int64_t>& ids, bool all);
+// Re-reads the named mapped tables ("schema.table" or in the default schema)
+// and sends them as op `snapshot`; never moves the stream's position.
+int SnapshotCommand(const CommonOptions& common, const std::vector<std::string>& tables);
 
 }  // namespace cdc::cli

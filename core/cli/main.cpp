@@ -59,6 +59,13 @@ int main(int argc, char** argv) {
   dlq_drop->add_option("--id", ids, "dead letter ids");
   dlq_drop->add_flag("--all", all, "drop every dead letter of the pipeline");
 
+  std::vector<std::string> snapshot_tables;
+  auto* snapshot = app.add_subcommand(
+      "snapshot", "re-read mapped tables now and send them (backfill, repair); the stream position is untouched");
+  add_common(snapshot);
+  snapshot->add_option("--table", snapshot_tables, "a mapped table (schema.table, or in the default schema)")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -72,6 +79,7 @@ int main(int argc, char** argv) {
   if (*run) return cdc::cli::RunCommand(common, until_idle, drain_timeout, resnapshot);
   if (*validate) return cdc::cli::ValidateCommand(common);
   if (*status) return cdc::cli::StatusCommand(common, json);
+  if (*snapshot) return cdc::cli::SnapshotCommand(common, snapshot_tables);
   if (*dlq_list) return cdc::cli::DlqListCommand(common, json, limit);
   if (*dlq_replay) return cdc::cli::DlqReplayCommand(common, ids);
   if (*dlq_drop) {

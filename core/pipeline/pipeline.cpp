@@ -12,6 +12,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kPollInterval = std::chrono::milliseconds(20);
 constexpr auto kStateWriteInterval = std::chrono::seconds(1);
+// While changes keep arriving, confirm at most this often: a MySQL confirm
+// is a state-store write, a Postgres one wakes the reader; once per small
+// transaction they cost more than the transaction's rows.
+constexpr auto kConfirmInterval = std::chrono::milliseconds(50);
 constexpr auto kLagCheckInterval = std::chrono::seconds(1);
 constexpr int64_t kAutomationWindowUs = 3600LL * 1000 * 1000;
 
@@ -127,7 +131,7 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
       log->info("source finished; draining");
       break;
     }
-    ConfirmProgress(false);
+    ConfirmProgress(false, chunk.has_value());
     ObserveLag();
 
     if (options_.until_idle.count() >= 0) {
@@ -252,13 +256,15 @@ void Pipeline::ObserveLag() {
   if (!warning.empty()) Logger("pipeline")->warn("{}", warning);
 }
 
-void Pipeline::ConfirmProgress(bool force) {
+void Pipeline::ConfirmProgress(bool force, bool busy) {
+  const auto now = Clock::now();
+  if (!force && busy && now - last_confirm_at_ < kConfirmInterval) return;
   auto mark = checkpointer_.Confirmable();
   if (!mark || (last_confirmed_ && *mark == *last_confirmed_)) return;
   lag_.NoteConfirmed(*mark);
   source_.Confirm(*mark);
   last_confirmed_ = mark;
-  const auto now = Clock::now();
+  last_confirm_at_ = now;
   if (force || now - last_state_write_ >= kStateWriteInterval) {
     last_state_write_ = now;
     if (auto st = state_.Put("checkpoint.acknowledged", mark->CommitString()); !st) {

@@ -50,7 +50,9 @@ class Pipeline : public AckListener {
   Status Handle(SourceEvent& event);
   Status HandleChange(RowChange& change);
   Status DeadLetterRow(const RowChange& change, const MappingFailure& failure);
-  void ConfirmProgress(bool force);
+  // `busy`: changes are still arriving, so a confirmation may wait up to
+  // kConfirmInterval (the next one covers more).
+  void ConfirmProgress(bool force, bool busy = false);
   bool Idle() const;
   std::optional<Error> SinkFailure() const;
   bool DrainSinks(std::chrono::milliseconds timeout);
@@ -73,6 +75,7 @@ class Pipeline : public AckListener {
   std::vector<MappingFailure> failures_;     // reused per change
   std::optional<Position> last_confirmed_;
   std::chrono::steady_clock::time_point last_state_write_{};
+  std::chrono::steady_clock::time_point last_confirm_at_{};
   std::chrono::steady_clock::time_point last_window_log_{};
   uint64_t outside_window_since_log_ = 0;
   const std::atomic<bool>* stop_ = nullptr;  // Run's stop flag

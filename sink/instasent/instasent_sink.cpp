@@ -50,7 +50,7 @@ class InstasentSink final : public core::Sink {
         urls_(options.url, options.project, options.datasource),
         policy_(options.retry),
         lanes_(static_cast<size_t>(std::max(1, options.max_in_flight)),
-               static_cast<size_t>(std::clamp(options.batch_size, 1, 100))),
+               static_cast<size_t>(std::clamp(options.batch_size, 1, 100)), options.coalesce_upserts),
         lane_state_(lanes_.LaneCount()),
         max_buffered_(options.max_buffered ? options.max_buffered
                                            : lanes_.LaneCount() * lanes_.batch_size() * 8),
@@ -235,13 +235,15 @@ Clock::time_point InstasentSink::ScheduleSends(std::vector<size_t>& ready) {
   std::lock_guard lock(mu_);
   if (failure_) return next;  // sticky: nothing is sent any more
   const auto linger = std::chrono::milliseconds(options_.linger_ms);
+  // Behind: Submit may soon block, so lingering would only stall the source.
+  const bool behind = pending_.load() * 2 >= max_buffered_;
   for (size_t lane = 0; lane < lanes_.LaneCount(); ++lane) {
     LaneState& state = lane_state_[lane];
     if (state.in_flight) continue;
     if (state.held.empty()) {
       if (lanes_.Empty(lane)) continue;
       const auto oldest = lanes_.OldestQueuedAt(lane);
-      if (!lanes_.FrontRunClosed(lane) && oldest + linger > now && oldest >= flush_before_) {
+      if (!behind && !lanes_.FrontRunClosed(lane) && oldest + linger > now && oldest >= flush_before_) {
         next = std::min(next, oldest + linger);
         continue;
       }
@@ -424,15 +426,27 @@ bool InstasentSink::Complete(size_t lane, const std::vector<ItemOutcome>& outcom
     log_->info("sink {}: {} went through after {} attempts", options_.name, Describe(batch),
                batch.attempt + 1);
   }
+  std::vector<size_t> rejected_merges;
+  size_t done = 0;
   for (size_t i = 0; i < batch.records.size(); ++i) {
     const core::Record& record = batch.records[i];
     const bool ok = i >= outcomes.size() || outcomes[i].ok;
+    if (!ok && batch.IsMerged(i)) {
+      rejected_merges.push_back(i);  // which upsert is at fault is unknown: resend them one by one
+      continue;
+    }
     if (!ok && !PutDeadLetter(record, outcomes[i].errors)) return false;
-    metrics_.Records(record.kind, ok ? RecordOutcome::kAccepted : RecordOutcome::kDeadLettered).Add();
-    listener_.OnDone(record.ticket);
+    const std::vector<uint64_t> tickets = batch.TicketsOf(i);
+    metrics_.Records(record.kind, ok ? RecordOutcome::kAccepted : RecordOutcome::kDeadLettered)
+        .Add(static_cast<double>(tickets.size()));
+    for (uint64_t ticket : tickets) listener_.OnDone(ticket);
+    done += tickets.size();
   }
-  const size_t done = batch.records.size();
+  Batch unmerged;
+  if (!rejected_merges.empty()) unmerged = Unmerge(batch, rejected_merges);
   state.held.pop_front();
+  // Before anything else of the lane: the users' later records wait behind them.
+  if (!unmerged.records.empty()) state.held.push_front(std::move(unmerged));
   state.not_before = {};
   {
     std::lock_guard lock(mu_);
@@ -473,8 +487,9 @@ bool InstasentSink::PutDeadLetter(const core::Record& record, const std::string&
 
 std::string InstasentSink::Describe(const Batch& batch) const {
   if (batch.endpoint == Endpoint::kDelete) return "DELETE contact";
+  const size_t merged = batch.SubmittedCount() - batch.records.size();
   return "POST " + std::string(EndpointName(batch.endpoint)) + " (" + std::to_string(batch.records.size()) +
-         " items)";
+         " items" + (merged ? ", " + std::to_string(merged) + " upserts merged in" : "") + ")";
 }
 
 }  // namespace

@@ -43,6 +43,7 @@ struct InstasentSinkOptions {
   ContactSync contact_sync = ContactSync::kAuto;
   RetryPolicy::Options retry;
   size_t max_buffered = 0;  // Submit blocks above it; 0 = lanes × batch_size × 8
+  bool coalesce_upserts = true;  // merge queued contact upserts of one user (sink/README.md)
 };
 
 std::unique_ptr<core::Sink> MakeInstasentSink(const InstasentSinkOptions& options,

@@ -29,6 +29,44 @@ TEST(BatchTest, JoinItemsMakesAJsonArrayOfTheSerialisedItems) {
   EXPECT_EQ(JoinItems(MakeBatch(3)), "[{\"_user_id\":\"u0\"},{\"_user_id\":\"u1\"},{\"_user_id\":\"u2\"}]");
 }
 
+TEST(BatchTest, SplitInHalvesKeepsEachItemsOriginals) {
+  Batch batch = MakeBatch(4);
+  batch.originals.resize(4);
+  batch.originals[0] = {batch.records[0], MakeBatch(11).records[10]};
+  batch.originals[3] = {batch.records[3], MakeBatch(12).records[11], MakeBatch(13).records[12]};
+  EXPECT_EQ(batch.SubmittedCount(), 7u);
+  auto [first, second] = SplitInHalves(std::move(batch));
+  EXPECT_EQ(first.TicketsOf(0), (std::vector<uint64_t>{0, 10}));
+  EXPECT_EQ(first.TicketsOf(1), (std::vector<uint64_t>{1}));
+  EXPECT_EQ(second.TicketsOf(1), (std::vector<uint64_t>{3, 11, 12}));
+  EXPECT_EQ(first.SubmittedCount() + second.SubmittedCount(), 7u);
+}
+
+TEST(BatchTest, UnmergeGivesTheOriginalsInSubmissionOrder) {
+  Batch batch = MakeBatch(3);
+  batch.endpoint = Endpoint::kContacts;
+  batch.originals.resize(3);
+  batch.originals[0] = {batch.records[0], MakeBatch(8).records[7]};
+  batch.originals[2] = {batch.records[2], MakeBatch(10).records[9]};
+  Batch again = Unmerge(batch, {0, 2});
+  EXPECT_EQ(again.endpoint, Endpoint::kContacts);
+  ASSERT_EQ(again.records.size(), 4u);
+  EXPECT_EQ(again.records[0].ticket, 0u);
+  EXPECT_EQ(again.records[1].ticket, 7u);
+  EXPECT_EQ(again.records[2].ticket, 2u);
+  EXPECT_EQ(again.records[3].ticket, 9u);
+  EXPECT_EQ(again.SubmittedCount(), 4u);
+}
+
+TEST(BatchTest, MergeContactItemLetsLaterAttributesWinAndKeepsTheRest) {
+  std::string item = R"({"_user_id":"a","_email":"a@x.es","plan":"free","n":1})";
+  ASSERT_TRUE(MergeContactItem(item, R"({"_user_id":"a","plan":null,"n":2,"city":"Bilbao"})"));
+  EXPECT_EQ(item, R"({"_user_id":"a","_email":"a@x.es","plan":null,"n":2,"city":"Bilbao"})");
+  const std::string before = item;
+  EXPECT_FALSE(MergeContactItem(item, "[1]"));
+  EXPECT_EQ(item, before);
+}
+
 TEST(BatchTest, SplitInHalvesKeepsOrderEndpointAndSyncAndResetsAttempts) {
   auto [first, second] = SplitInHalves(MakeBatch(5));
   ASSERT_EQ(first.records.size(), 2u);

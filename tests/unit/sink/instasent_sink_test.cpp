@@ -343,6 +343,63 @@ TEST(InstasentSinkTest, ContactSyncAutoKeepsAnEventBehindAQueuedContact) {
   }
 }
 
+TEST(InstasentSinkTest, QueuedUpsertsOfOneUserGoAsOneItemAndAckEveryTicket) {
+  EmulatorProcess emulator({});
+  ASSERT_TRUE(emulator.ok());
+  InstasentSinkOptions options = OptionsFor(emulator);
+  options.max_in_flight = 1;
+  options.linger_ms = 10000;  // everything is queued when Flush sends it
+  Harness h(options);
+  ASSERT_TRUE(h.sink->Start());
+  ASSERT_TRUE(h.sink->Submit(Contact("a", json{{"_user_id", "a"}, {"_email", "a@x.es"}, {"plan", "free"}}.dump(), 1)));
+  ASSERT_TRUE(h.sink->Submit(Contact("b", ContactJson("b", "b@x.es"), 2)));
+  ASSERT_TRUE(h.sink->Submit(Contact("a", json{{"_user_id", "a"}, {"plan", "pro"}}.dump(), 3)));
+  ASSERT_TRUE(h.sink->Submit(Event("b", "ev-1", 4)));
+  ASSERT_TRUE(h.sink->Submit(Contact("a", json{{"_user_id", "a"}, {"_email", "new@x.es"}}.dump(), 5)));
+  EXPECT_EQ(h.sink->Pending(), 5u);
+  h.sink->Flush();
+  ASSERT_TRUE(h.sink->Drain(seconds(20)));
+
+  EXPECT_EQ(h.acks.acks(), (std::map<uint64_t, int>{{1, 1}, {2, 1}, {3, 1}, {4, 1}, {5, 1}}));
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "accepted"}}), 5);
+  const json oplog = emulator.Inspect("/_emulator/oplog?user_id=a");
+  EXPECT_EQ(oplog["count"], 1) << oplog.dump();  // one upsert instead of three
+  const json stats = emulator.Inspect("/_emulator/stats");
+  EXPECT_EQ(StatusCount(stats, "202") + StatusCount(stats, "200"), 3) << stats.dump();  // probe, contacts, events
+  const json contacts = emulator.Inspect("/_emulator/contacts");
+  ASSERT_EQ(contacts["count"], 2);
+  for (const json& contact : contacts["contacts"]) {
+    if (contact["_user_id"] == "a") {
+      EXPECT_EQ(contact, (json{{"_user_id", "a"}, {"_email", "new@x.es"}, {"plan", "pro"}}));
+    }
+  }
+}
+
+TEST(InstasentSinkTest, RejectedMergedUpsertIsResentOneByOneAndOnlyTheBadOneDeadLettered) {
+  EmulatorProcess emulator({});
+  ASSERT_TRUE(emulator.ok());
+  InstasentSinkOptions options = OptionsFor(emulator);
+  options.max_in_flight = 1;
+  options.linger_ms = 10000;
+  Harness h(options);
+  ASSERT_TRUE(h.sink->Start());
+  ASSERT_TRUE(h.sink->Submit(Contact("a", json{{"_user_id", "a"}, {"plan", "free"}}.dump(), 1)));
+  const std::string bad = json{{"_user_id", "a"}, {"_email", "not-an-email"}}.dump();
+  ASSERT_TRUE(h.sink->Submit(Contact("a", bad, 2)));
+  ASSERT_TRUE(h.sink->Submit(Contact("a", json{{"_user_id", "a"}, {"city", "Bilbao"}}.dump(), 3)));
+  h.sink->Flush();
+  ASSERT_TRUE(h.sink->Drain(seconds(20)));
+
+  EXPECT_EQ(h.acks.acks(), (std::map<uint64_t, int>{{1, 1}, {2, 1}, {3, 1}}));
+  ASSERT_EQ(h.dead.letters().size(), 1u);
+  EXPECT_EQ(h.dead.letters()[0].payload, bad);
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "accepted"}}), 2);
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "dead_lettered"}}), 1);
+  const json contacts = emulator.Inspect("/_emulator/contacts");
+  ASSERT_EQ(contacts["count"], 1);
+  EXPECT_EQ(contacts["contacts"][0], (json{{"_user_id", "a"}, {"plan", "free"}, {"city", "Bilbao"}}));
+}
+
 TEST(InstasentSinkTest, LingerSendsWithoutFlush) {
   EmulatorProcess emulator({});
   ASSERT_TRUE(emulator.ok());

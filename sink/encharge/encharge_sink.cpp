@@ -64,7 +64,9 @@ class EnchargeSink final : public core::Sink {
                                  "Records the destination has no operation for (Encharge: contact deletes)",
                                  {{"sink", options.name}, {"kind", "contact_delete"}})),
         policy_(options.retry),
-        lanes_(static_cast<size_t>(std::max(1, options.max_in_flight)), 1),
+        // Never coalesced: each queued item is one Encharge body (already
+        // translated), and `outstanding_` counts them one by one.
+        lanes_(static_cast<size_t>(std::max(1, options.max_in_flight)), 1, /*coalesce=*/false),
         outstanding_(lanes_.LaneCount(), 0),
         lane_state_(lanes_.LaneCount()),
         max_buffered_(options.max_buffered ? options.max_buffered : lanes_.LaneCount() * 64),

@@ -39,11 +39,13 @@ struct SourceConfig {
 
 struct SinkConfig {
   std::string name = "default";     // mappings route to it with `sink: NAME`
-  std::string kind = "instasent";   // instasent | jsonl
-  std::string url;                  // instasent: API base, e.g. https://api.instasent.com
+  std::string kind = "instasent";   // instasent | encharge | jsonl
+  std::string url;                  // instasent: API base, e.g. https://api.instasent.com;
+                                    // encharge: the Ingest endpoint (default https://ingest.encharge.io/v1/)
   std::string project;
   std::string datasource;
   std::string token;                // from `token:` (usually ${ENV}) or `token_file:`
+  std::string token_type = "datasource";  // instasent: datasource | product (Product API token)
   std::string path;                 // jsonl: output file ("-" = stdout)
   int batch_size = 100;             // 1..100
   int linger_ms = 200;
@@ -54,6 +56,7 @@ struct SinkConfig {
   // `insecure_skip_verify: true`, and the sink warns at every start.
   bool insecure_skip_verify = false;
   int timeout_ms = 30000;           // per request
+  std::string delete_event;         // encharge: event name sent for a contact delete; empty = skip it
   int line = 0;
 };
 

@@ -107,6 +107,7 @@ class EntryRun {
     core::AppendJsonString(json, *uid);
     if (auto st = AppendFields(spec.attributes, new_row_, false, json, nonfinite_); !st) return st;
     json.push_back('}');
+    std::string previous_uid;
     if (c_.op == Op::kUpdate && spec.delete_and_upsert && !old_row_.empty()) {
       // The old user id counts only when the source delivered it.
       Value scratch;
@@ -114,12 +115,16 @@ class EntryRun {
       if (old && !(*old)->is_absent() && !(*old)->is_null()) {
         std::string old_uid = (*old)->ToText();
         if (!old_uid.empty() && old_uid != *uid) {
-          out_.push_back(Make(RecordKind::kContactDelete, std::move(old_uid)));
+          Record removed = Make(RecordKind::kContactDelete, old_uid);
+          removed.renamed = true;
+          out_.push_back(std::move(removed));
+          previous_uid = std::move(old_uid);
         }
       }
     }
     Record r = Make(RecordKind::kContactUpsert, std::move(*uid));
     r.json = std::move(json);
+    r.previous_user_id = std::move(previous_uid);
     out_.push_back(std::move(r));
     return {};
   }

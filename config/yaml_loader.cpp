@@ -259,9 +259,11 @@ class Loader {
 
   Status LoadSink(const YAML::Node& node, bool in_list, SinkConfig& s) {
     s.line = node.Mark().line + 1;
-    CDC_TRY(r_.CheckMap(node, "sink",
-                        {"name", "kind", "url", "project", "datasource", "token", "token_file", "batch_size",
-                         "linger_ms", "max_in_flight", "contact_sync", "ca_file", "insecure_skip_verify", "timeout_ms", "path"}));
+    CDC_TRY(r_.CheckMap(
+        node, "sink",
+        {"name", "kind", "url", "project", "datasource", "token", "token_file", "token_type", "batch_size",
+         "linger_ms", "max_in_flight", "contact_sync", "ca_file", "insecure_skip_verify", "timeout_ms", "path",
+         "delete_event"}));
     if (in_list) CDC_TRY(Require(node, "name", "sink"));
     if (node["name"]) {
       CDC_TRY_ASSIGN(s.name, r_.Scalar(node["name"], "name"));
@@ -269,8 +271,14 @@ class Loader {
         return Fail(r_.ErrorAt(node["name"], "'name' must be characters of [a-z0-9_]"));
       }
     }
-    if (node["kind"]) CDC_TRY_ASSIGN(s.kind, r_.OneOf(node["kind"], "kind", {"instasent", "jsonl"}));
+    if (node["kind"]) {
+      CDC_TRY_ASSIGN(s.kind, r_.OneOf(node["kind"], "kind", {"instasent", "encharge", "jsonl"}));
+    }
     if (s.kind == "jsonl") return LoadJsonlSink(node, s);
+    if (s.kind == "encharge") return LoadEnchargeSink(node, s);
+    if (node["delete_event"]) {
+      return Fail(r_.ErrorAt(node["delete_event"], "'delete_event' applies only to an encharge sink"));
+    }
     if (node["path"]) return Fail(r_.ErrorAt(node["path"], "'path' applies only to a jsonl sink"));
     for (const char* key : {"url", "project", "datasource"}) {
       CDC_TRY(Require(node, key, "sink"));
@@ -287,6 +295,9 @@ class Loader {
       return Fail(r_.ErrorAt(node["datasource"], "'datasource' must not be empty"));
     }
     CDC_TRY(LoadToken(node, s));
+    if (node["token_type"]) {
+      CDC_TRY_ASSIGN(s.token_type, r_.OneOf(node["token_type"], "token_type", {"datasource", "product"}));
+    }
     int64_t n = 0;
     if (node["batch_size"]) {
       CDC_TRY_ASSIGN(n, r_.Integer(node["batch_size"], "batch_size", 1, 100));
@@ -346,6 +357,49 @@ class Loader {
     }
     s.token = Trim(content);
     if (s.token.empty()) return Fail(r_.ErrorAt(file, "token_file '" + resolved + "' is empty"));
+    return {};
+  }
+
+  // Encharge's Ingest API: one POST per record, no batching, no project or
+  // datasource; `X-Encharge-Token` carries the token.
+  Status LoadEnchargeSink(const YAML::Node& node, SinkConfig& s) {
+    for (const auto& entry : node) {
+      const std::string key = entry.first.Scalar();
+      static const std::set<std::string> kKeys = {"name",       "kind",       "url",
+                                                  "token",      "token_file", "max_in_flight",
+                                                  "timeout_ms", "ca_file",    "delete_event"};
+      if (!kKeys.count(key)) {
+        return Fail(r_.ErrorAt(entry.first, "'" + key + "' does not apply to an encharge sink"));
+      }
+    }
+    s.url = "https://ingest.encharge.io/v1/";
+    if (node["url"]) {
+      CDC_TRY_ASSIGN(s.url, r_.Scalar(node["url"], "url"));
+      if (s.url.rfind("http://", 0) != 0 && s.url.rfind("https://", 0) != 0) {
+        return Fail(r_.ErrorAt(node["url"], "'url' must start with http:// or https://"));
+      }
+    }
+    CDC_TRY(LoadToken(node, s));
+    int64_t n = 0;
+    if (node["max_in_flight"]) {
+      CDC_TRY_ASSIGN(n, r_.Integer(node["max_in_flight"], "max_in_flight", 1, 64));
+      s.max_in_flight = static_cast<int>(n);
+    }
+    if (node["timeout_ms"]) {
+      CDC_TRY_ASSIGN(n, r_.Integer(node["timeout_ms"], "timeout_ms", 100, 600000));
+      s.timeout_ms = static_cast<int>(n);
+    }
+    if (node["ca_file"]) {
+      std::string ca;
+      CDC_TRY_ASSIGN(ca, r_.Scalar(node["ca_file"], "ca_file"));
+      s.ca_file = ResolvePath(c_.dir, ca);
+    }
+    if (node["delete_event"]) {
+      CDC_TRY_ASSIGN(s.delete_event, r_.Scalar(node["delete_event"], "delete_event"));
+      if (s.delete_event.empty()) {
+        return Fail(r_.ErrorAt(node["delete_event"], "'delete_event' must not be empty"));
+      }
+    }
     return {};
   }
 

@@ -53,7 +53,8 @@ void CheckInstasentSink(const config::SinkConfig& sc, const std::vector<config::
       if (f.role == config::FieldRole::kEventType && f.constant) types.insert(f.text);
     }
   }
-  sink::SpecsRequest request{sc.name, sc.url, sc.project, sc.datasource, sc.token, sc.ca_file, sc.timeout_ms};
+  sink::SpecsRequest request{sc.name,  sc.url,     sc.project,    sc.datasource,
+                             sc.token, sc.ca_file, sc.timeout_ms, sc.token_type == "product"};
   auto fetched = sink::FetchDatasourceSpecs(request, {types.begin(), types.end()});
   if (!fetched) {
     findings.Problem("", core::Redact(fetched.error().Describe()));

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "core/log/log.h"
+#include "sink/encharge/encharge_sink.h"
 #include "sink/instasent/instasent_sink.h"
 #include "sink/jsonl/jsonl_sink.h"
 
@@ -74,6 +75,19 @@ core::Result<NamedSinks> MakeSinks(const config::PipelineConfig& config, core::A
       sinks.emplace_back(sc.name, sink::MakeJsonlSink(options, listener, metrics));
       continue;
     }
+    if (sc.kind == "encharge") {
+      sink::EnchargeSinkOptions options;
+      options.name = sc.name;
+      options.pipeline = config.pipeline;
+      options.url = sc.url;
+      options.token = sc.token;
+      options.ca_file = sc.ca_file;
+      options.delete_event = sc.delete_event;
+      options.max_in_flight = sc.max_in_flight;
+      options.timeout_ms = sc.timeout_ms;
+      sinks.emplace_back(sc.name, sink::MakeEnchargeSink(options, listener, dead_letters, metrics));
+      continue;
+    }
     sink::InstasentSinkOptions options;
     options.name = sc.name;
     options.pipeline = config.pipeline;
@@ -81,6 +95,7 @@ core::Result<NamedSinks> MakeSinks(const config::PipelineConfig& config, core::A
     options.project = sc.project;
     options.datasource = sc.datasource;
     options.token = sc.token;
+    options.product_token = sc.token_type == "product";
     options.ca_file = sc.ca_file;
     options.insecure_skip_verify = sc.insecure_skip_verify;
     options.batch_size = sc.batch_size;

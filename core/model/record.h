@@ -16,12 +16,18 @@ const char* RecordKindName(RecordKind kind);  // "contact_upsert", "contact_dele
 
 struct Record {
   RecordKind kind = RecordKind::kContactUpsert;
-  std::string user_id;      // always set; the ordering key
-  std::string event_id;     // events only
-  std::string json;         // the item object, e.g. {"_user_id":"42","_email":"a@b.c"};
-                            // empty for contact deletes
-  std::string destination;  // sink name for routing; empty = the default sink
-  std::string table;        // source table, for dead letters and logs
+  std::string user_id;   // always set; the ordering key
+  std::string event_id;  // events only
+  std::string json;      // the item object, e.g. {"_user_id":"42","_email":"a@b.c"};
+                         // empty for contact deletes
+  // A user-id change (on_user_id_change: delete_and_upsert) yields a delete of the
+  // old id with `renamed` set, then the upsert of the new id carrying the old one in
+  // `previous_user_id`. A destination with an identity change of its own (Encharge's
+  // alias) uses these; Instasent simply deletes and upserts.
+  std::string previous_user_id;  // contact upserts only
+  bool renamed = false;          // contact deletes only
+  std::string destination;       // sink name for routing; empty = the default sink
+  std::string table;             // source table, for dead letters and logs
   Position position;
   int64_t event_time_us = 0;  // events: the _event_date sent (epoch µs); 0 = not sent
   uint64_t ticket = 0;        // set by the pipeline; what the sink acknowledges

@@ -15,11 +15,13 @@ std::string UrlEncode(std::string_view text) {
 
 ApiUrls::ApiUrls(std::string_view base, std::string_view project, std::string_view datasource) {
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);
-  stream_ = std::string(base) + "/v1/project/" + UrlEncode(project) + "/datasource/" + UrlEncode(datasource) +
-            "/stream";
+  project_ = std::string(base) + "/v1/project/" + UrlEncode(project);
+  stream_ = project_ + "/datasource/" + UrlEncode(datasource) + "/stream";
 }
 
 std::string ApiUrls::Probe() const { return stream_; }
+
+std::string ApiUrls::ProjectProbe() const { return project_; }
 
 std::string ApiUrls::Batch(Endpoint endpoint, bool sync) const {
   std::string url = stream_ + (endpoint == Endpoint::kEvents ? "/events" : "/contacts");

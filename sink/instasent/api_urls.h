@@ -18,6 +18,7 @@ class ApiUrls {
   ApiUrls(std::string_view base, std::string_view project, std::string_view datasource);
 
   std::string Probe() const;                              // GET  .../stream
+  std::string ProjectProbe() const;                       // GET  .../v1/project/P (Product token)
   std::string Batch(Endpoint endpoint, bool sync) const;  // POST .../stream/{contacts,events}[?_sync]
   std::string Delete(std::string_view user_id) const;     // DELETE .../stream/contacts/{userId}
   std::string AttributeSpecs() const;                     // GET  .../stream/specs/attributes
@@ -25,7 +26,8 @@ class ApiUrls {
   std::string EventParameterSpecs(std::string_view type) const;  // GET .../specs/event-parameters/{type}
 
  private:
-  std::string stream_;  // ".../v1/project/P/datasource/D/stream"
+  std::string project_;  // ".../v1/project/P"
+  std::string stream_;   // ".../v1/project/P/datasource/D/stream"
 };
 
 }  // namespace cdc::sink

@@ -123,12 +123,16 @@ core::Result<SpecsFetch> FetchDatasourceSpecs(const SpecsRequest& request,
   if (!http) return core::Fail(http.error());
   const ApiUrls urls(request.url, request.project, request.datasource);
 
-  const HttpResponse probe = (*http)->Perform({"GET", urls.Probe(), {}});
+  const HttpResponse probe =
+      (*http)->Perform({"GET", request.product_token ? urls.ProjectProbe() : urls.Probe(), {}});
   if (probe.status == 0) {
     return core::Fail(core::Error::Retryable("sink " + request.name + ": cannot reach " + request.url + " (" +
                                              probe.transport_error + ")"));
   }
-  if (probe.status >= 300) return core::Fail(Refused(request, probe.status, probe.body, "GET /stream"));
+  if (probe.status >= 300) {
+    return core::Fail(Refused(request, probe.status, probe.body,
+                              request.product_token ? "GET /v1/project/{project}" : "GET /stream"));
+  }
 
   SpecsFetch fetch;
   // Reads one specs route; false (with `unavailable` set) when it cannot.

@@ -58,6 +58,7 @@ struct SpecsRequest {
   std::string token;
   std::string ca_file;
   long timeout_ms = 30000;
+  bool product_token = false;  // probe GET /v1/project/{project} instead of GET /stream
 };
 
 struct SpecsFetch {
@@ -67,7 +68,8 @@ struct SpecsFetch {
   std::string unavailable;
 };
 
-// GET /stream (token, project and datasource), then the attribute and event
+// GET /stream (token, project and datasource; GET /v1/project/{project} for a
+// Product API token), then the attribute and event
 // specs and the parameters of each type in `event_types` that exists.
 // kConfig when the API refuses the credentials or ids (401/403/404), kRetryable
 // when it cannot be reached or fails (5xx, 429).

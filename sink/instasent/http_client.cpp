@@ -47,7 +47,8 @@ core::Result<std::unique_ptr<HttpClient>> HttpClient::Create(const Options& opti
 
 HttpClient::HttpClient(const Options& options) : options_(options) {
   multi_ = curl_multi_init();
-  const std::string auth = "Authorization: Bearer " + options.token;
+  const std::string auth = options.token_header.empty() ? "Authorization: Bearer " + options.token
+                                                        : options.token_header + ": " + options.token;
   headers_ = curl_slist_append(nullptr, auth.c_str());
   headers_ = curl_slist_append(headers_, "Content-Type: application/json");
   headers_ = curl_slist_append(headers_, "Accept: application/json");

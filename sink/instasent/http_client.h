@@ -1,7 +1,8 @@
 // HttpClient: libcurl multi driven by one thread (the sink's). Requests run
 // concurrently over kept-alive connections; TLS peers are always verified.
 // Send/Poll/Perform belong to the owning thread; Wakeup may be called from any
-// thread to end a Poll early. The bearer token is only ever put in a header.
+// thread to end a Poll early. The token is only ever put in a header (a bearer
+// token by default). Also used by sink/encharge.
 #pragma once
 
 #include <chrono>
@@ -45,6 +46,9 @@ class HttpClient {
     long timeout_ms = 30000;
     // Turns off peer and host name verification (config: insecure_skip_verify).
     bool insecure_skip_verify = false;
+    // The header that carries the token, e.g. "X-Encharge-Token"; empty =
+    // "Authorization: Bearer <token>".
+    std::string token_header;
   };
   using Callback = std::function<void(HttpResponse)>;
 

@@ -145,7 +145,8 @@ core::Status InstasentSink::Start() {
   if (!http) return core::Fail(http.error());
   http_ = std::move(*http);
 
-  const HttpResponse probe = http_->Perform({"GET", urls_.Probe(), {}});
+  const HttpResponse probe =
+      http_->Perform({"GET", options_.product_token ? urls_.ProjectProbe() : urls_.Probe(), {}});
   metrics_.Requests(probe.status).Add();
   if (probe.status >= 200 && probe.status < 300) metrics_.authorized().Set(1);
   if (probe.status != 0 && ClassifyStatus(probe.status, Endpoint::kContacts) == StatusAction::kFatal) {
@@ -171,8 +172,9 @@ core::Status InstasentSink::Start() {
   } else if (probe.status >= 300) {
     log_->warn("sink {}: probe of {} answered {}; going on", options_.name, options_.url, probe.status);
   } else {
-    log_->info("sink {}: connected to {} (project {}, datasource {}, {} lanes, batch {})", options_.name,
-               options_.url, options_.project, options_.datasource, lanes_.LaneCount(), lanes_.batch_size());
+    log_->info("sink {}: connected to {} (project {}, datasource {}, {} token, {} lanes, batch {})",
+               options_.name, options_.url, options_.project, options_.datasource,
+               options_.product_token ? "product" : "datasource", lanes_.LaneCount(), lanes_.batch_size());
   }
   thread_ = std::thread([this] { Run(); });
   return {};

@@ -32,6 +32,9 @@ struct InstasentSinkOptions {
   std::string project;
   std::string datasource;
   std::string token;
+  // A project-level Product API token (INSTASENT_API.md §9): probed with
+  // GET /v1/project/{project} instead of GET .../stream; writes are the same.
+  bool product_token = false;
   std::string ca_file;
   bool insecure_skip_verify = false;  // logged as a warning at Start
   int batch_size = 100;  // 1..100

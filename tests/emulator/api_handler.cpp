@@ -70,7 +70,25 @@ HttpResponse ApiHandler::Handle(const HttpRequest& req, const RequestTarget& tar
   RateLimitState rl;
   const bool prefix =
       seg.size() >= 5 && seg[0] == "v1" && seg[1] == "project" && seg[3] == "datasource";
-  if (!prefix) {
+  const bool project_route = seg.size() == 3 && seg[0] == "v1" && seg[1] == "project" && req.method == "GET";
+  if (project_route) {
+    call.endpoint = "project";
+    rl = limiter_.Peek("project/" + seg[2], call.settings.rate_limit);
+    switch (auth_.CheckProject(seg[2], req.authorization)) {
+      case AuthOutcome::kOk:
+        resp = GetProject(seg[2]);
+        break;
+      case AuthOutcome::kForbidden:
+        resp = HttpResponse::Message(403, "Forbidden");
+        break;
+      case AuthOutcome::kNotFound:
+        resp = HttpResponse::Message(404, "Not found");
+        break;
+      case AuthOutcome::kUnauthorized:
+        resp = HttpResponse::Message(401, "Unauthorized");
+        break;
+    }
+  } else if (!prefix) {
     resp = HttpResponse::Message(404, "Not found");
     rl = limiter_.Peek("", call.settings.rate_limit);
   } else {
@@ -205,6 +223,15 @@ HttpResponse ApiHandler::GetStream(const Call& call) {
       {"stream",
        {{"id", "stream_" + call.ds.datasource}, {"contacts", contacts}, {"events", events}}},
       {"usage", {{"contacts", contacts}, {"events", events}}}};
+  return HttpResponse::Json(200, body.dump());
+}
+
+HttpResponse ApiHandler::GetProject(const std::string& project) {
+  json datasources = json::array();
+  for (const auto& ds : auth_.DatasourcesOf(project)) {
+    datasources.push_back({{"id", ds}, {"name", ds}, {"type", "api"}});
+  }
+  json body = {{"entity", {{"uid", project}, {"name", project}, {"datasources", std::move(datasources)}}}};
   return HttpResponse::Json(200, body.dump());
 }
 

@@ -47,6 +47,7 @@ class ApiHandler {
   HttpResponse PostEvents(const Call& call);
   HttpResponse DeleteContact(const Call& call);
   HttpResponse GetStream(const Call& call);
+  HttpResponse GetProject(const std::string& project);
   HttpResponse GetContact(const Call& call);
   HttpResponse GetStats(const Call& call);
   HttpResponse GetSpecs(const Call& call);

@@ -17,14 +17,50 @@ core::Result<Credential> Auth::ParseCredential(std::string_view text) {
                     std::string(text.substr(second + 1))};
 }
 
-AuthOutcome Auth::Check(DatasourceId& ds, std::string_view authorization) const {
+core::Result<ProductToken> Auth::ParseProductToken(std::string_view text) {
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 >= text.size()) {
+    return core::Fail(core::Error::Config("product token must be PROJECT:TOKEN"));
+  }
+  return ProductToken{std::string(text.substr(0, colon)), std::string(text.substr(colon + 1))};
+}
+
+namespace {
+
+// The token of `Authorization: Bearer TOKEN`; the scheme name is case-insensitive
+// (RFC 9110). Empty when the header is missing or of another scheme.
+std::string_view BearerToken(std::string_view authorization) {
   constexpr std::string_view kBearer = "Bearer ";
   if (authorization.size() <= kBearer.size() ||
       !std::equal(kBearer.begin(), kBearer.end(), authorization.begin(),
                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-    return AuthOutcome::kUnauthorized;  // the scheme name is case-insensitive (RFC 9110)
+    return {};
   }
-  std::string_view token = authorization.substr(kBearer.size());
+  return authorization.substr(kBearer.size());
+}
+
+}  // namespace
+
+AuthOutcome Auth::CheckProject(const std::string& project, std::string_view authorization) const {
+  const std::string_view token = BearerToken(authorization);
+  if (token.empty()) return AuthOutcome::kUnauthorized;
+  bool known = false;
+  for (const auto& p : product_tokens_) {
+    if (p.token != token) continue;
+    known = true;
+    if (p.project == project) return AuthOutcome::kOk;
+  }
+  for (const auto& c : credentials_) {
+    if (c.token != token) continue;
+    if (c.project == project) return AuthOutcome::kForbidden;
+    known = true;
+  }
+  return known ? AuthOutcome::kNotFound : AuthOutcome::kUnauthorized;
+}
+
+AuthOutcome Auth::Check(DatasourceId& ds, std::string_view authorization) const {
+  const std::string_view token = BearerToken(authorization);
+  if (token.empty()) return AuthOutcome::kUnauthorized;
   if (ds.datasource == "dsapi") {
     // Alias observed in Instasent's clients: the first API datasource of the project.
     for (const auto& c : credentials_) {
@@ -40,6 +76,11 @@ AuthOutcome Auth::Check(DatasourceId& ds, std::string_view authorization) const 
     known_token = true;
     if (c.project == ds.project && c.datasource == ds.datasource) return AuthOutcome::kOk;
   }
+  for (const auto& p : product_tokens_) {
+    if (p.token != token) continue;
+    known_token = true;
+    if (p.project == ds.project && Exists(ds)) return AuthOutcome::kOk;
+  }
   return known_token ? AuthOutcome::kNotFound : AuthOutcome::kUnauthorized;
 }
 
@@ -48,6 +89,16 @@ bool Auth::Exists(const DatasourceId& ds) const {
     if (c.project == ds.project && c.datasource == ds.datasource) return true;
   }
   return false;
+}
+
+std::vector<std::string> Auth::DatasourcesOf(const std::string& project) const {
+  std::vector<std::string> out;
+  for (const auto& c : credentials_) {
+    if (c.project == project && std::find(out.begin(), out.end(), c.datasource) == out.end()) {
+      out.push_back(c.datasource);
+    }
+  }
+  return out;
 }
 
 DatasourceId Auth::Default() const {

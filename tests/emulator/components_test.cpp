@@ -118,6 +118,28 @@ TEST(AuthTest, UnknownTokenIs401AndATokenOfAnotherDatasourceIs404) {
   EXPECT_EQ(alias.datasource, "d1");
 }
 
+TEST(AuthTest, ProductTokenWritesEveryDatasourceOfItsProjectAndReadsTheProject) {
+  Auth auth({{"p1", "d1", "t1"}, {"p1", "d2", "t2"}, {"p2", "d3", "t3"}}, {{"p1", "prod1"}});
+  DatasourceId d1{"p1", "d1"};
+  DatasourceId d2{"p1", "d2"};
+  DatasourceId other_project{"p2", "d3"};
+  DatasourceId missing{"p1", "nope"};
+  EXPECT_EQ(auth.Check(d1, "Bearer prod1"), AuthOutcome::kOk);
+  EXPECT_EQ(auth.Check(d2, "Bearer prod1"), AuthOutcome::kOk);
+  EXPECT_EQ(auth.Check(other_project, "Bearer prod1"), AuthOutcome::kNotFound);
+  EXPECT_EQ(auth.Check(missing, "Bearer prod1"), AuthOutcome::kNotFound);
+  EXPECT_EQ(auth.CheckProject("p1", "Bearer prod1"), AuthOutcome::kOk);
+  EXPECT_EQ(auth.CheckProject("p1", "Bearer t1"), AuthOutcome::kForbidden);  // no Product scope
+  EXPECT_EQ(auth.CheckProject("p2", "Bearer prod1"), AuthOutcome::kNotFound);
+  EXPECT_EQ(auth.CheckProject("p1", "Bearer nope"), AuthOutcome::kUnauthorized);
+  EXPECT_EQ(auth.DatasourcesOf("p1"), (std::vector<std::string>{"d1", "d2"}));
+  auto parsed = Auth::ParseProductToken("p1:tok:with:colons");
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->project, "p1");
+  EXPECT_EQ(parsed->token, "tok:with:colons");
+  EXPECT_FALSE(Auth::ParseProductToken("notoken"));
+}
+
 TEST(AuthTest, CredentialIsProjectDatasourceToken) {
   auto c = Auth::ParseCredential("proj:ds:tok:with:colons");
   ASSERT_TRUE(c);

@@ -7,7 +7,7 @@ namespace cdc::emulator {
 Emulator::Emulator(EmulatorOptions options, const Clock& clock)
     : clock_(clock),
       specs_(std::move(options.specs)),
-      auth_(std::move(options.credentials)),
+      auth_(std::move(options.credentials), std::move(options.product_tokens)),
       store_(clock_, specs_),
       faults_(options.faults, options.seed),
       limiter_(clock_),

@@ -20,6 +20,7 @@ namespace cdc::emulator {
 
 struct EmulatorOptions {
   std::vector<Credential> credentials;
+  std::vector<ProductToken> product_tokens;
   Specs specs = Specs::Defaults();
   FaultSettings faults;
   uint64_t seed = 1;

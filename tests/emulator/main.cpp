@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Instasent Ingest API emulator"};
   std::string listen = "127.0.0.1:0";
   std::vector<std::string> credentials;
+  std::vector<std::string> product_tokens;
   std::string specs_file;
   std::string shape = "documented";
   uint64_t seed = 1;
@@ -33,6 +34,8 @@ int main(int argc, char** argv) {
   cdc::emulator::FaultSettings f;
   app.add_option("--listen", listen, "HOST:PORT to bind (port 0: any free port)");
   app.add_option("--credential", credentials, "PROJECT:DATASOURCE:TOKEN (repeatable)");
+  app.add_option("--product-token", product_tokens,
+                 "PROJECT:TOKEN, a Product API token valid for every datasource of PROJECT (repeatable)");
   app.add_option("--specs", specs_file, "JSON file with attributes, events, event_parameters");
   app.add_option("--response-shape", shape, "documented|client");
   app.add_option("--seed", seed, "seed of the fault decisions");
@@ -56,6 +59,11 @@ int main(int argc, char** argv) {
     auto c = Auth::ParseCredential(text);
     if (!c) return Fail(c.error().message);
     options.credentials.push_back(*c);
+  }
+  for (const auto& text : product_tokens) {
+    auto p = Auth::ParseProductToken(text);
+    if (!p) return Fail(p.error().message);
+    options.product_tokens.push_back(*p);
   }
   if (!specs_file.empty()) {
     auto specs = cdc::emulator::Specs::LoadFile(specs_file);

@@ -81,6 +81,9 @@ TEST(ContactMapping, UserIdChangeDeletesTheOldContactThenUpsertsTheNew) {
   EXPECT_EQ(out.records[0].json, "");
   EXPECT_EQ(out.records[1].kind, RecordKind::kContactUpsert);
   EXPECT_EQ(out.records[1].user_id, "43");
+  // Marked as one identity change, for a destination that renames instead (Encharge's alias).
+  EXPECT_TRUE(out.records[0].renamed);
+  EXPECT_EQ(out.records[1].previous_user_id, "42");
 }
 
 TEST(ContactMapping, UpsertOnlySkipsTheDeleteOnUserIdChange) {
@@ -90,6 +93,7 @@ TEST(ContactMapping, UpsertOnlySkipsTheDeleteOnUserIdChange) {
   ASSERT_EQ(out.records.size(), 1u);
   EXPECT_EQ(out.records[0].kind, RecordKind::kContactUpsert);
   EXPECT_EQ(out.records[0].user_id, "43");
+  EXPECT_EQ(out.records[0].previous_user_id, "");
 }
 
 TEST(ContactMapping, UpdateWithSameOrUnknownOldUserIdIsOneUpsert) {

@@ -317,5 +317,43 @@ TEST(YamlLoader, SinksListNeedsUniqueNamesAndSupportsJsonl) {
   EXPECT_NE(LoadError(bad).find("'url' does not apply to a jsonl sink"), std::string::npos);
 }
 
+TEST(YamlLoader, InstasentSinkTokenTypeIsDatasourceOrProduct) {
+  TempDir dir;
+  auto c = LoadConfig(dir.Write("cdc.yaml", kMinimal));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->sinks[0].token_type, "datasource");
+  c = LoadConfig(dir.Write("cdc.yaml", With("  token: tok\n", "  token: tok\n  token_type: product\n")));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->sinks[0].token_type, "product");
+  EXPECT_NE(LoadError(With("  token: tok\n", "  token: tok\n  token_type: admin\n"))
+                .find("'token_type' must be one of"),
+            std::string::npos);
+}
+
+TEST(YamlLoader, EnchargeSinkDefaultsItsUrlAndRefusesInstasentKeys) {
+  TempDir dir;
+  const std::string sink =
+      "sink:\n"
+      "  url: http://127.0.0.1:8080/\n"
+      "  project: proj_1\n"
+      "  datasource: ds_1\n"
+      "  token: tok\n";
+  auto c = LoadConfig(
+      dir.Write("cdc.yaml", With(sink, "sink:\n  kind: encharge\n  token: wk\n  delete_event: gone\n")));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->sinks[0].kind, "encharge");
+  EXPECT_EQ(c->sinks[0].url, "https://ingest.encharge.io/v1/");
+  EXPECT_EQ(c->sinks[0].token, "wk");
+  EXPECT_EQ(c->sinks[0].delete_event, "gone");
+  EXPECT_NE(LoadError(With(sink, "sink:\n  kind: encharge\n  token: wk\n  batch_size: 10\n"))
+                .find("'batch_size' does not apply to an encharge sink"),
+            std::string::npos);
+  EXPECT_NE(LoadError(With(sink, "sink:\n  kind: encharge\n")).find("missing 'token' or 'token_file'"),
+            std::string::npos);
+  EXPECT_NE(LoadError(With("  token: tok\n", "  token: tok\n  delete_event: gone\n"))
+                .find("'delete_event' applies only to an encharge sink"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace cdc::config

@@ -15,6 +15,7 @@ TEST(ApiUrlsTest, UrlEncodeKeepsUnreservedAndEscapesTheRest) {
 TEST(ApiUrlsTest, BuildsStreamPathsUnderProjectAndDatasource) {
   ApiUrls urls("http://127.0.0.1:8080/", "proj_1", "ds 2");
   EXPECT_EQ(urls.Probe(), "http://127.0.0.1:8080/v1/project/proj_1/datasource/ds%202/stream");
+  EXPECT_EQ(urls.ProjectProbe(), "http://127.0.0.1:8080/v1/project/proj_1");  // Product token
   EXPECT_EQ(urls.Batch(Endpoint::kContacts, false),
             "http://127.0.0.1:8080/v1/project/proj_1/datasource/ds%202/stream/contacts");
   EXPECT_EQ(urls.Batch(Endpoint::kContacts, true),

@@ -67,8 +67,7 @@ HttpResult HttpCall(const std::string& method, const std::string& url, const std
   return result;
 }
 
-std::string EmulatorProcess::BinaryPath() {
-  const std::string relative = "/tests/emulator/instasent-emulator";
+std::string EmulatorProcess::BinaryPath(const std::string& relative) {
   if (const char* dir = std::getenv("CDC_BINARY_DIR"); dir && *dir) return dir + relative;
   // Without the variable, this binary sits in <build>/tests/unit/sink/.
   std::error_code error;
@@ -77,8 +76,11 @@ std::string EmulatorProcess::BinaryPath() {
   return self.parent_path().parent_path().parent_path().parent_path().string() + relative;
 }
 
-EmulatorProcess::EmulatorProcess(const std::vector<std::string>& args) {
-  const std::string binary = BinaryPath();
+EmulatorProcess::EmulatorProcess(const std::vector<std::string>& args)
+    : EmulatorProcess("/tests/emulator/instasent-emulator", args) {}
+
+EmulatorProcess::EmulatorProcess(const std::string& relative_binary, const std::vector<std::string>& args) {
+  const std::string binary = BinaryPath(relative_binary);
   if (access(binary.c_str(), X_OK) != 0) {
     ADD_FAILURE() << "emulator binary not found: " << binary << " (build target instasent-emulator)";
     return;

@@ -26,13 +26,16 @@ class EmulatorProcess {
   // `args` are extra flags (faults, --response-shape...). Fails the test (ADD_FAILURE)
   // and leaves url() empty when the binary cannot be started.
   explicit EmulatorProcess(const std::vector<std::string>& args);
+  // Another test server with the same `--listen`/"listening on" contract
+  // (tests/encharge_server), by its path relative to the build tree.
+  EmulatorProcess(const std::string& relative_binary, const std::vector<std::string>& args);
   ~EmulatorProcess();
   EmulatorProcess(const EmulatorProcess&) = delete;
   EmulatorProcess& operator=(const EmulatorProcess&) = delete;
 
   // $CDC_BINARY_DIR/tests/emulator/instasent-emulator, else found from this
   // test binary's own place in the build tree.
-  static std::string BinaryPath();
+  static std::string BinaryPath(const std::string& relative = "/tests/emulator/instasent-emulator");
 
   bool ok() const { return !url_.empty(); }
   const std::string& url() const { return url_; }  // "http://127.0.0.1:PORT"

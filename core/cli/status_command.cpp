@@ -117,7 +117,8 @@ int StatusCommand(const CommonOptions& common, bool json) {
             << counter("source.reconnects.connect_failed") << " connect failed\n";
   std::cout << "rows dead-lettered before sending: " << counter("rows.dead_lettered") << "\n";
   std::cout << "dead letters:    " << *dead << " stored (dlq list)\n";
-  std::cout << "events outside the automation window: " << counter("events.outside_window") << "\n";
+  std::cout << "streamed events outside the automation window (snapshot history not counted): "
+            << counter("events.outside_window") << "\n";
   // Source-specific state (postgres.snapshot, mysql.position...).
   for (const auto& [key, v] : *values) {
     bool shown = false;

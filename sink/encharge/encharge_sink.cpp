@@ -12,6 +12,7 @@
 
 #include "core/log/log.h"
 #include "sink/encharge/encharge_body.h"
+#include "sink/http_sink_base.h"
 #include "sink/instasent/http_client.h"
 #include "sink/ordering_lanes.h"
 #include "sink/sink_metrics.h"
@@ -52,22 +53,21 @@ std::string Excerpt(const std::string& body) {
 // Each queued lane item is one request: the body is in Record::json. A record
 // that needs two requests (alias, then identify) is queued as two items of
 // which only the last carries the record's ticket (0 = nothing to acknowledge).
-class EnchargeSink final : public core::Sink {
+class EnchargeSink final : public HttpSinkBase {
  public:
   EnchargeSink(const EnchargeSinkOptions& options, core::AckListener& listener,
                core::DeadLetterStore& dead_letters, core::Metrics& metrics)
-      : options_(options),
+      : HttpSinkBase(metrics, options.name),
+        options_(options),
         listener_(listener),
         dead_letters_(dead_letters),
-        metrics_(metrics, options.name),
         policy_(options.retry),
         // Never coalesced: each queued item is one Encharge body (already
         // translated), and `outstanding_` counts them one by one.
         lanes_(static_cast<size_t>(std::max(1, options.max_in_flight)), 1, /*coalesce=*/false),
         outstanding_(lanes_.LaneCount(), 0),
         lane_state_(lanes_.LaneCount()),
-        max_buffered_(options.max_buffered ? options.max_buffered : lanes_.LaneCount() * 64),
-        log_(core::Logger("sink")) {}
+        max_buffered_(options.max_buffered ? options.max_buffered : lanes_.LaneCount() * 64) {}
 
   ~EnchargeSink() override { Stop(); }
 
@@ -75,13 +75,6 @@ class EnchargeSink final : public core::Sink {
   core::Status Submit(core::Record record) override;
   void Flush() override {
     if (http_) http_->Wakeup();
-  }
-  size_t Pending() const override { return pending_.load(); }
-  bool Drain(std::chrono::milliseconds timeout) override;
-  void Stop() override;
-  std::optional<core::Error> Failure() const override {
-    std::lock_guard lock(mu_);
-    return failure_;
   }
 
  private:
@@ -98,28 +91,18 @@ class EnchargeSink final : public core::Sink {
   void Finish(size_t lane, bool ok, const std::string& reason);
   void Acknowledge(const core::Record& record, bool ok);
   bool PutDeadLetter(const core::Record& record, const std::string& payload, const std::string& reason);
-  void Fail(core::Error error);
 
   const EnchargeSinkOptions options_;
   core::AckListener& listener_;
   core::DeadLetterStore& dead_letters_;
-  SinkMetrics metrics_;
   RetryPolicy policy_;  // HTTP thread only
 
-  mutable std::mutex mu_;
-  std::condition_variable changed_;     // space freed, items done, failure, stop
-  OrderingLanes lanes_;                 // guarded by mu_
-  std::vector<size_t> outstanding_;     // guarded by mu_: items per lane, queued or held
-  std::optional<core::Error> failure_;  // guarded by mu_
-  std::atomic<size_t> pending_{0};
-  std::atomic<bool> stopping_{false};
+  OrderingLanes lanes_;              // guarded by mu_
+  std::vector<size_t> outstanding_;  // guarded by mu_: items per lane, queued or held
   std::atomic<uint64_t> skipped_deletes_{0};
 
   std::vector<LaneState> lane_state_;  // HTTP thread only
   const size_t max_buffered_;
-  std::unique_ptr<HttpClient> http_;
-  std::thread thread_;
-  std::shared_ptr<spdlog::logger> log_;
 };
 
 core::Status EnchargeSink::Start() {
@@ -175,8 +158,7 @@ core::Status EnchargeSink::Submit(core::Record record) {
       if (previous_lane && *previous_lane != lane && outstanding_[*previous_lane] != 0) return false;
       return pending_.load() < max_buffered_;
     });
-    if (failure_) return core::Fail(*failure_);
-    if (stopping_.load()) return core::Fail(core::Error::Fatal("sink " + options_.name + " stopped"));
+    if (auto refusal = RefusalLocked(options_.name)) return core::Fail(*refusal);
     const uint64_t ticket = record.ticket;
     for (size_t i = 0; i < bodies->size(); ++i) {
       core::Record item = record;
@@ -192,34 +174,8 @@ core::Status EnchargeSink::Submit(core::Record record) {
   return {};
 }
 
-bool EnchargeSink::Drain(std::chrono::milliseconds timeout) {
-  Flush();
-  std::unique_lock lock(mu_);
-  changed_.wait_for(lock, timeout, [&] { return pending_.load() == 0 || failure_.has_value(); });
-  return pending_.load() == 0;
-}
 
-void EnchargeSink::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  changed_.notify_all();
-  if (thread_.joinable()) {
-    http_->Wakeup();
-    thread_.join();
-  }
-}
 
-void EnchargeSink::Fail(core::Error error) {
-  {
-    std::lock_guard lock(mu_);
-    if (failure_) return;
-    failure_ = error;
-  }
-  log_->error("{}", error.Describe());
-  changed_.notify_all();
-}
 
 void EnchargeSink::Run() {
   std::vector<size_t> ready;
@@ -273,7 +229,6 @@ void EnchargeSink::OnResponse(size_t lane, const HttpResponse& response) {
     case Action::kReject:
       return Finish(lane, false, "HTTP " + std::to_string(status) + ": " + Excerpt(response.body));
     case Action::kFatal:
-      metrics_.authorized().Set(0);
       return Fail(core::Error::Config("sink " + options_.name + ": Encharge answered " +
                                       std::to_string(status) + " (" + Excerpt(response.body) +
                                       "): check the url and token"));

@@ -14,6 +14,7 @@
 #include "core/log/log.h"
 #include "core/model/json_writer.h"
 #include "sink/batch.h"
+#include "sink/http_sink_base.h"
 #include "sink/instasent/api_urls.h"
 #include "sink/instasent/http_client.h"
 #include "sink/instasent/response_parser.h"
@@ -39,35 +40,27 @@ int64_t NowMs() {
       .count();
 }
 
-class InstasentSink final : public core::Sink {
+class InstasentSink final : public HttpSinkBase {
  public:
   InstasentSink(const InstasentSinkOptions& options, core::AckListener& listener,
                 core::DeadLetterStore& dead_letters, core::Metrics& metrics)
-      : options_(options),
+      : HttpSinkBase(metrics, options.name),
+        options_(options),
         listener_(listener),
         dead_letters_(dead_letters),
-        metrics_(metrics, options.name),
         urls_(options.url, options.project, options.datasource),
         policy_(options.retry),
         lanes_(static_cast<size_t>(std::max(1, options.max_in_flight)),
                static_cast<size_t>(std::clamp(options.batch_size, 1, 100)), options.coalesce_upserts),
         lane_state_(lanes_.LaneCount()),
         max_buffered_(options.max_buffered ? options.max_buffered
-                                           : lanes_.LaneCount() * lanes_.batch_size() * 8),
-        log_(core::Logger("sink")) {}
+                                           : lanes_.LaneCount() * lanes_.batch_size() * 8) {}
 
   ~InstasentSink() override { Stop(); }
 
   core::Status Start() override;
   core::Status Submit(core::Record record) override;
   void Flush() override;
-  size_t Pending() const override { return pending_.load(); }
-  bool Drain(std::chrono::milliseconds timeout) override;
-  void Stop() override;
-  std::optional<core::Error> Failure() const override {
-    std::lock_guard lock(mu_);
-    return failure_;
-  }
 
  private:
   // Per-lane state owned by the HTTP thread. `held` are batches taken from
@@ -101,30 +94,20 @@ class InstasentSink final : public core::Sink {
   bool Complete(size_t lane, const std::vector<ItemOutcome>& outcomes, RecordOutcome ok_as = RecordOutcome::kAccepted,
                 RecordOutcome failed_as = RecordOutcome::kRejected);
   bool PutDeadLetter(const core::Record& record, const std::string& reason);
-  void Fail(core::Error error);
   std::string Describe(const Batch& batch) const;
 
   const InstasentSinkOptions options_;
   core::AckListener& listener_;
   core::DeadLetterStore& dead_letters_;
-  SinkMetrics metrics_;
   ApiUrls urls_;
   RetryPolicy policy_;  // HTTP thread only (Start uses it before the thread runs)
 
-  mutable std::mutex mu_;
-  std::condition_variable changed_;     // space freed, records done, failure, stop
-  OrderingLanes lanes_;                 // guarded by mu_
-  std::optional<core::Error> failure_;  // guarded by mu_
-  Clock::time_point flush_before_{};    // guarded by mu_: records queued before it go at once
-  std::atomic<size_t> pending_{0};
-  std::atomic<bool> stopping_{false};
+  OrderingLanes lanes_;               // guarded by mu_
+  Clock::time_point flush_before_{};  // guarded by mu_: records queued before it go at once
 
   std::vector<LaneState> lane_state_;                 // HTTP thread only
   Clock::time_point paused_until_[kEndpointCount]{};  // HTTP thread only: 429 pauses
   const size_t max_buffered_;
-  std::unique_ptr<HttpClient> http_;
-  std::thread thread_;
-  std::shared_ptr<spdlog::logger> log_;
 };
 
 core::Status InstasentSink::Start() {
@@ -185,8 +168,7 @@ core::Status InstasentSink::Submit(core::Record record) {
   {
     std::unique_lock lock(mu_);
     changed_.wait(lock, [&] { return failure_ || stopping_.load() || pending_.load() < max_buffered_; });
-    if (failure_) return core::Fail(*failure_);
-    if (stopping_.load()) return core::Fail(core::Error::Fatal("sink " + options_.name + " stopped"));
+    if (auto refusal = RefusalLocked(options_.name)) return core::Fail(*refusal);
     wake = lanes_.Push(std::move(record), Clock::now()).wake;
     metrics_.buffered().Set(static_cast<double>(++pending_));
   }
@@ -202,35 +184,8 @@ void InstasentSink::Flush() {
   if (http_) http_->Wakeup();
 }
 
-bool InstasentSink::Drain(std::chrono::milliseconds timeout) {
-  Flush();
-  std::unique_lock lock(mu_);
-  changed_.wait_for(lock, timeout, [&] { return pending_.load() == 0 || failure_.has_value(); });
-  return pending_.load() == 0;
-}
 
-void InstasentSink::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  changed_.notify_all();
-  if (thread_.joinable()) {
-    http_->Wakeup();
-    thread_.join();
-  }
-}
 
-void InstasentSink::Fail(core::Error error) {
-  {
-    std::lock_guard lock(mu_);
-    if (failure_) return;
-    failure_ = error;
-  }
-  if (error.kind == core::ErrorKind::kConfig) metrics_.authorized().Set(0);
-  log_->error("{}", error.Describe());  // the message names the sink
-  changed_.notify_all();
-}
 
 void InstasentSink::Run() {
   std::vector<size_t> ready;

@@ -307,6 +307,20 @@ class Loader {
       CDC_TRY_ASSIGN(n, r_.Integer(node["linger_ms"], "linger_ms", 0, 60000));
       s.linger_ms = static_cast<int>(n);
     }
+    CDC_TRY(LoadHttpKeys(node, s));
+    if (node["contact_sync"]) {
+      CDC_TRY_ASSIGN(s.contact_sync,
+                     r_.OneOf(node["contact_sync"], "contact_sync", {"auto", "always", "never"}));
+    }
+    if (node["insecure_skip_verify"]) {
+      CDC_TRY_ASSIGN(s.insecure_skip_verify, r_.Boolean(node["insecure_skip_verify"], "insecure_skip_verify"));
+    }
+    return {};
+  }
+
+  // Keys every HTTP sink takes: parallel requests, request timeout, extra CA.
+  Status LoadHttpKeys(const YAML::Node& node, SinkConfig& s) {
+    int64_t n = 0;
     if (node["max_in_flight"]) {
       CDC_TRY_ASSIGN(n, r_.Integer(node["max_in_flight"], "max_in_flight", 1, 64));
       s.max_in_flight = static_cast<int>(n);
@@ -315,17 +329,10 @@ class Loader {
       CDC_TRY_ASSIGN(n, r_.Integer(node["timeout_ms"], "timeout_ms", 100, 600000));
       s.timeout_ms = static_cast<int>(n);
     }
-    if (node["contact_sync"]) {
-      CDC_TRY_ASSIGN(s.contact_sync,
-                     r_.OneOf(node["contact_sync"], "contact_sync", {"auto", "always", "never"}));
-    }
     if (node["ca_file"]) {
       std::string ca;
       CDC_TRY_ASSIGN(ca, r_.Scalar(node["ca_file"], "ca_file"));
       s.ca_file = ResolvePath(c_.dir, ca);
-    }
-    if (node["insecure_skip_verify"]) {
-      CDC_TRY_ASSIGN(s.insecure_skip_verify, r_.Boolean(node["insecure_skip_verify"], "insecure_skip_verify"));
     }
     return {};
   }
@@ -380,20 +387,7 @@ class Loader {
       }
     }
     CDC_TRY(LoadToken(node, s));
-    int64_t n = 0;
-    if (node["max_in_flight"]) {
-      CDC_TRY_ASSIGN(n, r_.Integer(node["max_in_flight"], "max_in_flight", 1, 64));
-      s.max_in_flight = static_cast<int>(n);
-    }
-    if (node["timeout_ms"]) {
-      CDC_TRY_ASSIGN(n, r_.Integer(node["timeout_ms"], "timeout_ms", 100, 600000));
-      s.timeout_ms = static_cast<int>(n);
-    }
-    if (node["ca_file"]) {
-      std::string ca;
-      CDC_TRY_ASSIGN(ca, r_.Scalar(node["ca_file"], "ca_file"));
-      s.ca_file = ResolvePath(c_.dir, ca);
-    }
+    CDC_TRY(LoadHttpKeys(node, s));
     if (node["delete_event"]) {
       CDC_TRY_ASSIGN(s.delete_event, r_.Scalar(node["delete_event"], "delete_event"));
       if (s.delete_event.empty()) {

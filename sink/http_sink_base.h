@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,6 +22,22 @@
 #include "sink/sink_metrics.h"
 
 namespace cdc::sink {
+
+using SinkClock = std::chrono::steady_clock;
+
+// The longest an HTTP loop sleeps without a reason: bounds the delay of a Stop
+// or a missed wake-up.
+inline constexpr std::chrono::milliseconds kMaxPoll{500};
+
+// Warnings about repeated failures are logged at the 1st, 2nd, 4th, 8th...
+inline bool PowerOfTwo(uint64_t n) { return n > 0 && (n & (n - 1)) == 0; }
+
+// Wall-clock milliseconds (dead-letter and log times).
+inline int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 class HttpSinkBase : public core::Sink {
  public:

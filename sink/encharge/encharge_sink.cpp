@@ -21,18 +21,7 @@ namespace cdc::sink {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// The longest the loop sleeps without a reason: bounds the delay of a Stop.
-constexpr std::chrono::milliseconds kMaxPoll{500};
-
-bool PowerOfTwo(uint64_t n) { return n > 0 && (n & (n - 1)) == 0; }
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using Clock = SinkClock;
 
 // What the sink does with an answer, by status alone.
 enum class Action { kAccepted, kReject, kRetry, kRateLimited, kFatal };

@@ -26,19 +26,7 @@ namespace cdc::sink {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// The longest the loop sleeps without a reason: bounds the delay of a Stop or
-// a missed wake-up.
-constexpr std::chrono::milliseconds kMaxPoll{500};
-
-bool PowerOfTwo(int n) { return n > 0 && (n & (n - 1)) == 0; }
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+using Clock = SinkClock;
 
 class InstasentSink final : public HttpSinkBase {
  public:
@@ -391,7 +379,7 @@ void InstasentSink::RetryLater(size_t lane, const std::string& why) {
   const auto delay = policy_.Backoff(batch.attempt);
   state.not_before = policy_.Now() + delay;
   // Powers of two: a long outage logs a few lines, not one per attempt.
-  if (PowerOfTwo(batch.attempt)) {
+  if (PowerOfTwo(static_cast<uint64_t>(batch.attempt))) {
     log_->warn("sink {}: {} failed ({}); attempt {}, retrying in {} ms", options_.name, Describe(batch), why,
                batch.attempt, delay.count());
   }

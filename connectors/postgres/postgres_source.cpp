@@ -255,7 +255,9 @@ core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<
   streaming_ = true;
   heartbeat_.Reset();
   log_->info("streaming from slot {} at {}", options_.slot, core::FormatLsn(start_lsn));
-  return StreamLoop(**stream, out, stop);
+  auto st = StreamLoop(**stream, out, stop);
+  if (st && stop.load()) parked_stream_ = std::move(*stream);
+  return st;
 }
 
 core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::atomic<bool>& stop,
@@ -385,6 +387,26 @@ void PostgresSource::Confirm(const Position& position) {
     }
   }
   if (wake_fd_ >= 0) (void)eventfd_write(wake_fd_, 1);
+}
+
+void PostgresSource::Shutdown() {
+  if (!parked_stream_) return;
+  uint64_t lsn;
+  {
+    std::lock_guard lock(mu_);
+    lsn = confirmed_lsn_;
+  }
+  parked_stream_->SetConfirmed(lsn);
+  if (auto st = parked_stream_->SendFinalStatus(); st) {
+    std::lock_guard lock(mu_);
+    sent_lsn_ = std::max(sent_lsn_, parked_stream_->last_sent());
+    log_->info("confirmed {} to slot {}", core::FormatLsn(lsn), options_.slot);
+  } else {
+    // Not lost: the slot keeps its earlier position and the rest is sent again.
+    log_->warn("could not confirm {} to slot {} at shutdown: {}", core::FormatLsn(lsn), options_.slot,
+               st.error().Describe());
+  }
+  parked_stream_.reset();
 }
 
 core::SourceProgress PostgresSource::Progress() const {

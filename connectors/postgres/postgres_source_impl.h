@@ -32,6 +32,7 @@ class PostgresSource final : public core::Source {
   core::Status Run(core::ChangeWriter& out, const std::atomic<bool>& stop) override;
   void Confirm(const core::Position& position) override;
   core::SourceProgress Progress() const override;
+  void Shutdown() override;
 
  private:
   core::Status RunOnce(core::ChangeWriter& out, const std::atomic<bool>& stop);
@@ -74,6 +75,9 @@ class PostgresSource final : public core::Source {
   bool streaming_ = false;        // the last RunOnce reached START_REPLICATION
   bool may_create_slot_ = false;  // a missing slot may be created (first start or --resnapshot)
   Heartbeat heartbeat_;
+  // After a graceful stop the connection stays open, unread, until Shutdown:
+  // what the drain acknowledges is then confirmed to the slot on it.
+  std::unique_ptr<ReplicationStream> parked_stream_;
 
   // Shared with Confirm/Progress.
   mutable std::mutex mu_;

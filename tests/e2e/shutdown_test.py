@@ -112,6 +112,10 @@ class Shutdown(unittest.TestCase):
         ids_confirmed = {str(r["id"]) for r in psql_json("SELECT id, lsn::text FROM sd_customers")
                          if lsn_int(r["lsn"]) < confirmed}
         self.assertGreater(len(ids_confirmed), 0, "the drain confirmed what was acknowledged")
+        # What the drain acknowledged reached the slot, not only the state store.
+        acknowledged = json.loads(connector.command("status", "--json").stdout)["position"]["acknowledged"]
+        self.assertGreaterEqual(confirmed, lsn_int(acknowledged), connector.log()[-2000:])
+        self.assertIn("to slot instasent_shutdown", connector.log())
         last_seq = max((op["seq"] for op in self.emulator.get("/_emulator/oplog")["ops"]), default=0)
 
         self.emulator.post("/_emulator/faults", {"latency_ms": 0})

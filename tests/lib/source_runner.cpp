@@ -36,6 +36,7 @@ core::Status SourceRunner::Stop() {
       if (auto chunk = queue_.Pop(std::chrono::milliseconds(20))) Append(*chunk);
     }
     thread_.join();
+    source_->Shutdown();  // as the pipeline does after a graceful stop
   }
   return result_;
 }

@@ -132,6 +132,23 @@ Ymd CivilFromDays(int64_t z) {
   return out;
 }
 
+bool IsLeapYear(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int64_t DaysInMonth(int64_t y, int64_t m) {
+  static constexpr int64_t kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && IsLeapYear(y) ? 29 : kDays[m - 1];
+}
+
+// Our sessions print timestamptz in UTC ("2026-11-23 01:34:50.123456+00"), so
+// almost every value needs no arithmetic: when the offset is zero and the
+// fields are already normal (4-digit year, valid day, no 24:00 or leap second),
+// the canonical form is the text itself with 'T' and 'Z'. This avoids two
+// snprintf calls per value, the hottest code of the decoder.
+bool IsCanonicalUtc(std::string_view text, const Ymd& d, const Hms& t, int64_t offset) {
+  return offset == 0 && d.y >= 1 && text.size() > 10 && text[10] == ' ' && d.d <= DaysInMonth(d.y, d.m) &&
+         t.h < 24 && t.m < 60 && t.s < 60;
+}
+
 std::string FormatTime(int64_t h, int64_t m, int64_t s, std::string_view fraction) {
   char buf[64];  // sized for any int64 so the compiler can prove no truncation
   std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(h),
@@ -202,6 +219,15 @@ core::Result<core::Value> TimestampTzFromText(std::string_view text) {
   if (!ReadDate(in, d) || !in.Accept(' ') || !ReadTime(in, t) || !ReadOffset(in, offset) ||
       !in.done()) {
     return core::Fail(Bad("timestamptz", text));
+  }
+  if (IsCanonicalUtc(text, d, t, offset)) {
+    // Date, time and fraction as printed; the offset ("+00", "+00:00") → 'Z'.
+    std::string_view local = text.substr(0, text.find_first_of("+-", 11));
+    std::string out;
+    out.reserve(local.size() + 1);
+    out.append(local).push_back('Z');
+    out[10] = 'T';
+    return core::Value::TimestampTz(std::move(out));
   }
   // Whole seconds since the Unix epoch in UTC; the fraction is untouched by
   // offsets (they are whole seconds) and is kept exactly as printed.

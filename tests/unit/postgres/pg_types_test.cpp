@@ -152,6 +152,19 @@ TEST_F(PgTypesTest, TimestampTzIsNormalisedToUtcZ) {
   Reject(oid::kTimestampTz, "2026-01-15 10:30:00");
 }
 
+// UTC text (what our sessions print) is rewritten in place, without date
+// arithmetic; it must give exactly what the arithmetic gives.
+TEST_F(PgTypesTest, TimestampTzInUtcKeepsItsDigitsAndOnlyNormalTextSkipsTheArithmetic) {
+  EXPECT_EQ(Convert(oid::kTimestampTz, "2024-02-29 23:59:59.999999+00"),
+            Value::TimestampTz("2024-02-29T23:59:59.999999Z"));
+  EXPECT_EQ(Convert(oid::kTimestampTz, "2026-11-23 01:34:50+00:00"), Value::TimestampTz("2026-11-23T01:34:50Z"));
+  EXPECT_EQ(Convert(oid::kTimestampTz, "0001-01-01 00:00:00-00"), Value::TimestampTz("0001-01-01T00:00:00Z"));
+  // Not in normal form: still normalised by the arithmetic.
+  EXPECT_EQ(Convert(oid::kTimestampTz, "2023-02-29 00:00:00+00"), Value::TimestampTz("2023-03-01T00:00:00Z"));
+  EXPECT_EQ(Convert(oid::kTimestampTz, "2026-12-31 24:00:00+00"), Value::TimestampTz("2027-01-01T00:00:00Z"));
+  EXPECT_EQ(Convert(oid::kTimestampTz, "12026-01-15 10:30:00+00"), Value::TimestampTz("12026-01-15T10:30:00Z"));
+}
+
 TEST_F(PgTypesTest, IntervalIsTheServerText) {
   EXPECT_EQ(Convert(oid::kInterval, "1 year 2 mons 3 days 04:05:06"),
             Value::String("1 year 2 mons 3 days 04:05:06"));

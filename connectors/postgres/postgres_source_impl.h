@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -23,6 +24,9 @@ namespace cdc::pg {
 
 class PostgresSource final : public core::Source {
  public:
+  // How long a dry socket is waited on before a partial chunk is handed over.
+  static constexpr std::chrono::milliseconds kBriefWait{1};
+
   PostgresSource(PostgresSourceOptions options, core::StateStore& state, core::Metrics& metrics);
   ~PostgresSource() override;
   PostgresSource(const PostgresSource&) = delete;
@@ -39,6 +43,10 @@ class PostgresSource final : public core::Source {
   core::Status RunSnapshot(core::ChangeWriter& out, const std::atomic<bool>& stop,
                            const std::string& exported, uint64_t lsn);
   core::Status StreamLoop(ReplicationStream& stream, core::ChangeWriter& out, const std::atomic<bool>& stop);
+  // Waits for the next message when the socket ran dry: briefly, then (after
+  // handing over the partial chunk and marking the reader idle) until a
+  // message, a wake-up or 250 ms. kNone when nothing came.
+  core::Result<StreamMessage> WaitForMessage(ReplicationStream& stream, core::ChangeWriter& out);
   core::Status Handle(const PgoutputMessage& message, uint64_t lsn, core::ChangeWriter& out);
   core::Status EmitChange(core::Result<core::RowChange> change, uint32_t relation_oid, const TupleData& tuple,
                           core::ChangeWriter& out);

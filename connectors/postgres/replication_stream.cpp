@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "connectors/postgres/byte_reader.h"
@@ -295,7 +296,9 @@ core::Result<StreamMessage> ReplicationStream::Next(std::chrono::milliseconds ti
     PQfreemem(copy_buffer_);
     copy_buffer_ = nullptr;
   }
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  // Read the clock only once the buffer is empty: most calls return a
+  // buffered message, and a clock read costs about as much as decoding one.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   for (;;) {
     char* buf = nullptr;
     int n = PQgetCopyData(conn_.get(), &buf, /*async=*/1);
@@ -350,12 +353,17 @@ core::Result<StreamMessage> ReplicationStream::Next(std::chrono::milliseconds ti
     if (output_pending_) {
       if (auto st = FlushOutput(); !st) return Fail(st.error());
     }
-    auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() < 0) return StreamMessage{};
+    int wait_ms = 0;  // a zero timeout still looks at the socket once
+    if (timeout.count() > 0) {
+      const auto now = std::chrono::steady_clock::now();
+      if (!deadline) deadline = now + timeout;
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - now);
+      if (left.count() < 0) return StreamMessage{};
+      wait_ms = static_cast<int>(left.count());
+    }
     pollfd fds[2] = {{PQsocket(conn_.get()), static_cast<short>(POLLIN | (output_pending_ ? POLLOUT : 0)), 0},
                      {wake_fd, POLLIN, 0}};
-    int rc = ::poll(fds, wake_fd >= 0 ? 2 : 1, static_cast<int>(left.count()));
+    int rc = ::poll(fds, wake_fd >= 0 ? 2 : 1, wait_ms);
     if (rc < 0 && errno != EINTR) return Fail(Error::Retryable(std::string("poll: ") + std::strerror(errno)));
     if (rc <= 0) {
       if (rc == 0) return StreamMessage{};

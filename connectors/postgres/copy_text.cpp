@@ -29,12 +29,15 @@ core::Result<const std::vector<CopyField>*> CopyText::Parse(std::string_view lin
     field.text.clear();
     field.is_null = false;
     size_t start = i;
-    while (i < line.size() && line[i] != '\t') {
-      char c = line[i++];
-      if (c != '\\') {
-        field.text.push_back(c);
-        continue;
-      }
+    for (;;) {
+      // Copy the plain run up to the next tab or backslash in one append:
+      // most fields have no escapes at all.
+      size_t run = i;
+      while (run < line.size() && line[run] != '\t' && line[run] != '\\') ++run;
+      field.text.append(line.substr(i, run - i));
+      i = run;
+      if (i >= line.size() || line[i] == '\t') break;
+      ++i;  // the backslash
       if (i >= line.size()) return core::Fail(core::Error::Bug("COPY text: backslash at end of row"));
       char e = line[i++];
       switch (e) {

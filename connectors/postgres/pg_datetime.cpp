@@ -139,14 +139,43 @@ int64_t DaysInMonth(int64_t y, int64_t m) {
   return m == 2 && IsLeapYear(y) ? 29 : kDays[m - 1];
 }
 
-// Our sessions print timestamptz in UTC ("2026-11-23 01:34:50.123456+00"), so
-// almost every value needs no arithmetic: when the offset is zero and the
-// fields are already normal (4-digit year, valid day, no 24:00 or leap second),
-// the canonical form is the text itself with 'T' and 'Z'. This avoids two
-// snprintf calls per value, the hottest code of the decoder.
-bool IsCanonicalUtc(std::string_view text, const Ymd& d, const Hms& t, int64_t offset) {
-  return offset == 0 && d.y >= 1 && text.size() > 10 && text[10] == ' ' && d.d <= DaysInMonth(d.y, d.m) &&
-         t.h < 24 && t.m < 60 && t.s < 60;
+bool Digits(std::string_view text, size_t at, size_t n, int& out) {
+  int v = 0;
+  for (size_t i = at; i < at + n; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+    v = v * 10 + (text[i] - '0');
+  }
+  out = v;
+  return true;
+}
+
+// Our sessions print timestamptz in UTC: "2026-11-23 01:34:50.123456+00".
+// When the text has exactly that layout and normal fields (4-digit year, valid
+// day, no 24:00 or leap second), its canonical form is the text itself with
+// 'T' and 'Z': no date arithmetic and no snprintf, which made this the
+// hottest conversion of the decoder. Anything else takes the general path.
+bool CanonicalUtcTimestampTz(std::string_view text, std::string& out) {
+  constexpr size_t kSeconds = 19;  // "YYYY-MM-DD HH:MM:SS"
+  if (text.size() < kSeconds + 3 || text.substr(text.size() - 3) != "+00") return false;
+  const size_t end = text.size() - 3;
+  if (text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' || text[16] != ':') return false;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  if (!Digits(text, 0, 4, y) || !Digits(text, 5, 2, mo) || !Digits(text, 8, 2, d) || !Digits(text, 11, 2, h) ||
+      !Digits(text, 14, 2, mi) || !Digits(text, 17, 2, sec)) {
+    return false;
+  }
+  if (end != kSeconds) {
+    int ignored = 0;
+    const size_t fraction = end - kSeconds - 1;
+    if (text[kSeconds] != '.' || fraction < 1 || fraction > 9 || !Digits(text, kSeconds + 1, fraction, ignored)) {
+      return false;
+    }
+  }
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > DaysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return false;
+  out.reserve(end + 1);
+  out.assign(text.substr(0, end)).push_back('Z');
+  out[10] = 'T';
+  return true;
 }
 
 std::string FormatTime(int64_t h, int64_t m, int64_t s, std::string_view fraction) {
@@ -211,6 +240,7 @@ core::Result<core::Value> TimestampFromText(std::string_view text) {
 }
 
 core::Result<core::Value> TimestampTzFromText(std::string_view text) {
+  if (std::string out; CanonicalUtcTimestampTz(text, out)) return core::Value::TimestampTz(std::move(out));
   if (IsSpecial(text) || IsBc(text)) return core::Value::String(std::string(text));
   Scanner in(text);
   Ymd d;
@@ -219,15 +249,6 @@ core::Result<core::Value> TimestampTzFromText(std::string_view text) {
   if (!ReadDate(in, d) || !in.Accept(' ') || !ReadTime(in, t) || !ReadOffset(in, offset) ||
       !in.done()) {
     return core::Fail(Bad("timestamptz", text));
-  }
-  if (IsCanonicalUtc(text, d, t, offset)) {
-    // Date, time and fraction as printed; the offset ("+00", "+00:00") → 'Z'.
-    std::string_view local = text.substr(0, text.find_first_of("+-", 11));
-    std::string out;
-    out.reserve(local.size() + 1);
-    out.append(local).push_back('Z');
-    out[10] = 'T';
-    return core::Value::TimestampTz(std::move(out));
   }
   // Whole seconds since the Unix epoch in UTC; the fraction is untouched by
   // offsets (they are whole seconds) and is kept exactly as printed.

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -246,6 +247,15 @@ core::Status ReplicationStream::FlushOutput() {
   if (rc < 0) return Fail(LostConnection("sending to the replication connection"));
   output_pending_ = rc == 1;
   return {};
+}
+
+void ReplicationStream::BatchReads(bool batch) {
+  if (batch == batching_reads_ || !conn_) return;
+  int bytes = batch ? kBatchBytes : 1;
+  // Best effort: without it we only wake up more often.
+  if (::setsockopt(PQsocket(conn_.get()), SOL_SOCKET, SO_RCVLOWAT, &bytes, sizeof bytes) == 0) {
+    batching_reads_ = batch;
+  }
 }
 
 void ReplicationStream::SetConfirmed(uint64_t lsn) {

@@ -79,6 +79,14 @@ class ReplicationStream {
   // keepalive asking for a reply is answered here before it is returned.
   core::Result<StreamMessage> Next(std::chrono::milliseconds timeout, int wake_fd = -1);
 
+  // While a backlog drains, the server sends each message as it is decoded:
+  // waking up per message would cost a context switch per change on the
+  // cores the walsender needs. With `batch` the socket reports readable only
+  // once `kBatchBytes` have arrived (SO_RCVLOWAT; a wait's timeout still
+  // ends it); without, at the first byte. Changed only when it differs.
+  static constexpr int kBatchBytes = 4096;
+  void BatchReads(bool batch);
+
   // The position reported as write = flush = apply; never moves backwards.
   void SetConfirmed(uint64_t lsn);
   uint64_t confirmed() const { return confirmed_; }
@@ -105,6 +113,7 @@ class ReplicationStream {
   char* copy_buffer_ = nullptr;  // last PQgetCopyData buffer, freed on the next read
   bool streaming_ = false;
   bool output_pending_ = false;
+  bool batching_reads_ = false;
   uint64_t confirmed_ = 0;
   uint64_t last_sent_ = 0;
   uint64_t status_updates_sent_ = 0;

@@ -454,5 +454,29 @@ TEST_F(PostgresSourceIntegration, HundredThousandRowsThroughSnapshotAndOneBigTra
       kRows, static_cast<long long>(ms(t1 - t0)), kRows, static_cast<long long>(ms(t3 - t2)));
 }
 
+// During a backlog the reader waits for a few KB before waking up; once the
+// backlog is read it must wake at the first byte again, or every small
+// transaction would wait out the reader's 250 ms idle poll.
+TEST_F(PostgresSourceIntegration, SmallTransactionsAfterABacklogAreNotHeldBackByReadBatching) {
+  Sql(dsn_, "CREATE TABLE items (id int PRIMARY KEY, note text)");
+  auto& runner = NewRunner(Options({Needs("public.items", {"id", "note"})}, SnapshotMode::kNever));
+  ASSERT_TRUE(runner.Prepare());
+  runner.Start();
+  ASSERT_TRUE(Eventually([&] { return runner.source().Progress().caught_up; }));
+  Sql(dsn_, "INSERT INTO items SELECT i, repeat('x', 50) FROM generate_series(1, 20000) i");
+  ASSERT_TRUE(runner.CollectTxEnds(1, std::chrono::seconds(60)));
+  constexpr int kSmall = 20;
+  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 1; i <= kSmall; ++i) {
+    Sql(dsn_, "INSERT INTO items VALUES (" + std::to_string(20000 + i) + ", 'small')");
+    ASSERT_TRUE(runner.CollectTxEnds(1 + i, std::chrono::seconds(10)));
+  }
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+  EXPECT_EQ(runner.Changes().size(), 20000u + kSmall);
+  EXPECT_EQ(Col(runner.Changes().back(), "id"), Value::Int(20000 + kSmall));
+  // Held back, each would take at least 250 ms: 5 s in all.
+  EXPECT_LT(elapsed.count(), kSmall * 250 / 2) << "small transactions waited for the idle poll";
+}
+
 }  // namespace
 }  // namespace cdc::pg::testing

@@ -141,7 +141,10 @@ core::Result<StreamMessage> PostgresSource::WaitForMessage(ReplicationStream& st
     std::lock_guard lock(mu_);
     idle_ = true;
   }
-  return stream.Next(std::chrono::milliseconds(250), wake_fd_);
+  // A confirmation that came within 100 ms of the last status update is sent
+  // when that gap has passed, not at the end of a 250 ms idle wait.
+  auto wait = std::min(std::chrono::milliseconds(250), stream.UntilStatusDue() + std::chrono::milliseconds(1));
+  return stream.Next(wait, wake_fd_);
 }
 
 core::Status PostgresSource::Handle(const PgoutputMessage& message, uint64_t lsn, core::ChangeWriter& out) {

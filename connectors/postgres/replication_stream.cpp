@@ -291,11 +291,19 @@ core::Status ReplicationStream::SendFinalStatus() {
   return {};
 }
 
+std::chrono::milliseconds ReplicationStream::UntilStatusDue() const {
+  auto since = std::chrono::steady_clock::now() - last_status_time_;
+  auto due = confirmed_ != last_sent_ ? std::min<std::chrono::steady_clock::duration>(kMinStatusGap, status_interval_)
+                                      : std::chrono::steady_clock::duration(status_interval_);
+  if (since >= due) return std::chrono::milliseconds(0);
+  return std::chrono::ceil<std::chrono::milliseconds>(due - since);
+}
+
 core::Status ReplicationStream::SendStatusIfDue() {
   if (!streaming_) return {};
   auto now = std::chrono::steady_clock::now();
   auto since = now - last_status_time_;
-  bool moved = confirmed_ != last_sent_ && since >= std::chrono::milliseconds(100);
+  bool moved = confirmed_ != last_sent_ && since >= kMinStatusGap;
   if (moved || since >= status_interval_) return SendStatus();
   if (output_pending_) return FlushOutput();
   return {};

@@ -96,6 +96,10 @@ class ReplicationStream {
   // last one, or the confirmed position moved (at most every 100 ms). Safe to
   // call while the pipeline is blocked: it writes only, never reads.
   core::Status SendStatusIfDue();
+  // How long until SendStatusIfDue would send (0: now), so an idle reader can
+  // wake up for a confirmation that arrived within the 100 ms gap.
+  std::chrono::milliseconds UntilStatusDue() const;
+  static constexpr std::chrono::milliseconds kMinStatusGap{100};
   core::Status SendStatus(bool reply_requested = false);
   // Before disconnecting on purpose: sends the latest confirmed position and
   // waits (blocking) until it has left, so a clean stop keeps its place.

@@ -273,8 +273,6 @@ core::Result<EventBody> EventDecoder::DecodeRows(const EventHeader& h, std::stri
   rows.partial_json = header.partial_json;
   rows.table_id = header.table_id;
   rows.flags = header.flags;
-  rows.columns_before = header.columns_before;
-  rows.columns_after = header.columns_after;
   const TableMapCache::Entry* entry = table_maps_.Find(header.table_id);
   if (entry == nullptr) {
     return core::Fail(core::Error::BadData("rows event for table id " + std::to_string(header.table_id) +
@@ -282,9 +280,13 @@ core::Result<EventBody> EventDecoder::DecodeRows(const EventHeader& h, std::stri
   }
   rows.table_map = entry->map;
   rows.schema = entry->schema;
-  if (row_filter_ && !row_filter_(*entry->map)) return EventBody(std::move(rows));
-  MYSQL_ASSIGN_OR_RETURN(rows.rows, DecodeRowImages(header, *entry->map));
-  rows.decoded = true;
+  if (!row_filter_ || row_filter_(*entry->map)) {
+    MYSQL_ASSIGN_OR_RETURN(rows.rows, DecodeRowImages(header, *entry->map));
+    rows.decoded = true;
+  }
+  // Moved, not copied: the header is not used after this.
+  rows.columns_before = std::move(header.columns_before);
+  rows.columns_after = std::move(header.columns_after);
   return EventBody(std::move(rows));
 }
 

@@ -9,6 +9,7 @@
 // header byte 0x80|n and an n-byte big-endian uncompressed length.
 #include "connectors/mysql/row_decoder.h"
 
+#include <algorithm>
 #include <string>
 
 #include "connectors/mysql/column_value.h"
@@ -201,6 +202,12 @@ core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const T
     if (r.offset() == start) {
       return core::Fail(core::Error::BadData("rows event of " + map.database + "." + map.table +
                                              " has row data but no column in its image"));
+    }
+    if (rows.empty()) {
+      // Rows of one event are alike in size: sized from the first, the vector
+      // does not regrow (and move every row) as it fills. Capped, so a damaged
+      // event with a tiny first row cannot reserve far more than it holds.
+      rows.reserve(std::min<size_t>(header.rows.size() / (r.offset() - start) + 1, 4096));
     }
     rows.push_back(std::move(row));
   }

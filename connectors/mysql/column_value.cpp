@@ -71,11 +71,11 @@ char* PutDigits(char* out, uint64_t v, int width) {
 // ".ffffff" cut to fsp digits (nothing for fsp 0).
 char* PutFraction(char* out, uint32_t micros, int fsp) {
   if (fsp <= 0) return out;
-  char digits[6];
-  PutDigits(digits, micros % 1000000, 6);
+  if (fsp > 6) fsp = 6;
+  // The leading fsp of six digits: drop the others by one division.
+  static constexpr uint32_t kDrop[7] = {1000000, 100000, 10000, 1000, 100, 10, 1};
   *out++ = '.';
-  for (int i = 0; i < fsp && i < 6; ++i) *out++ = digits[i];
-  return out;
+  return PutDigits(out, (micros % 1000000) / kDrop[fsp], fsp);
 }
 
 // "YYYY-MM-DD"; a year above 9999 (only from damaged data) keeps all its digits.

@@ -53,7 +53,9 @@ class ByteReader {
   core::Result<uint64_t> UintLe(size_t width) {
     if (width == 0 || width > 8 || remaining() < width) return core::Fail(WidthError(width));
     uint64_t v = 0;
-    for (size_t i = 0; i < width; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(data_[pos_ + i])) << (8 * i);
+    for (size_t i = 0; i < width; ++i) {
+      v |= static_cast<uint64_t>(static_cast<uint8_t>(data_[pos_ + i])) << (8 * i);
+    }
     pos_ += width;
     return v;
   }

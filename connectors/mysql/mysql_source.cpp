@@ -253,7 +253,9 @@ core::Result<std::optional<BinlogPoint>> MysqlSource::RunSnapshot(core::ChangeWr
     auto publish = [&] {
       std::lock_guard lock(mu_);
       progress_.snapshot_rows += unpublished;
-      if (this_table < progress_.snapshot_tables.size()) progress_.snapshot_tables[this_table].rows += unpublished;
+      if (this_table < progress_.snapshot_tables.size()) {
+        progress_.snapshot_tables[this_table].rows += unpublished;
+      }
       unpublished = 0;
     };
     auto read = (*snapshot)->ReadTable(db, table, [&](const std::shared_ptr<const core::TableSchema>& schema,

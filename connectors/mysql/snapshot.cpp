@@ -35,8 +35,8 @@ std::string MariaSnapshotGtid(MysqlConnection& c, const BinlogPoint& point) {
       std::strtoull(Cell(*status, 0, "Position").c_str(), nullptr, 10) == point.offset) {
     return **current;
   }
-  auto gtid = c.QueryValue("SELECT BINLOG_GTID_POS(" + c.Quote(point.file) + ", " + std::to_string(point.offset) +
-                           ")");
+  auto gtid = c.QueryValue("SELECT BINLOG_GTID_POS(" + c.Quote(point.file) + ", " +
+                           std::to_string(point.offset) + ")");
   return gtid && *gtid ? **gtid : std::string();
 }
 

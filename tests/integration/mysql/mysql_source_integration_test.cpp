@@ -385,7 +385,8 @@ TEST_F(MysqlSourceTest, SnapshotGtidIsTheBinlogGtidPosOfItsPoint) {
   const BinlogPoint point = (*snapshot)->point();
   ASSERT_FALSE(point.gtid.empty());
   // The idle server's current position stands in for the binlog scan: the same text.
-  EXPECT_EQ(point.gtid, Query("SELECT BINLOG_GTID_POS('" + point.file + "', " + std::to_string(point.offset) + ")"));
+  EXPECT_EQ(point.gtid,
+            Query("SELECT BINLOG_GTID_POS('" + point.file + "', " + std::to_string(point.offset) + ")"));
   ASSERT_TRUE((*snapshot)->Finish());
 }
 

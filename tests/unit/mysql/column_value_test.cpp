@@ -2,12 +2,12 @@
 // TIMESTAMP2 against the C library's calendar over the whole 32-bit range,
 // DATETIME2/DATE text for every fractional precision, and text in ASCII-
 // compatible charsets with and without bytes above 0x7F.
+#include "connectors/mysql/column_value.h"
+
 #include <gtest/gtest.h>
 
 #include <ctime>
 #include <string>
-
-#include "connectors/mysql/column_value.h"
 
 namespace cdc::mysql::testing {
 namespace {
@@ -118,7 +118,8 @@ TEST(ColumnValueText, Latin1AsciiPassesThroughAndHighBytesAreConverted) {
   EXPECT_EQ(ascii.text(), "u12345678@example.com");
   core::Value accented = Decode(map, Varchar("caf\xe9 \x80 long enough to pass eight bytes"));
   EXPECT_EQ(accented.kind(), core::ValueKind::kString);
-  EXPECT_EQ(accented.text(), "caf\xc3\xa9 \xe2\x82\xac long enough to pass eight bytes") << "cp1252 0x80 is the euro";
+  EXPECT_EQ(accented.text(), "caf\xc3\xa9 \xe2\x82\xac long enough to pass eight bytes")
+      << "cp1252 0x80 is the euro";
 }
 
 TEST(ColumnValueText, Utf8IsCheckedPastLongAsciiRuns) {

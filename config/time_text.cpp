@@ -101,6 +101,12 @@ bool ParseTimestamp(std::string_view s, int64_t& epoch_us) {
 }
 
 std::string FormatEventDate(int64_t epoch_us) {
+  std::string out;
+  AppendEventDate(out, epoch_us);
+  return out;
+}
+
+void AppendEventDate(std::string& out, int64_t epoch_us) {
   const int64_t secs = FloorDiv(epoch_us, 1000000);
   const int64_t millis = (epoch_us - secs * 1000000) / 1000;
   const int64_t days = FloorDiv(secs, 86400);
@@ -108,12 +114,16 @@ std::string FormatEventDate(int64_t epoch_us) {
   int64_t y = 0;
   unsigned m = 0, d = 0;
   CivilFromDays(days, y, m, d);
-  if (y < 0 || y > 9999) return "0000-01-01T00:00:00.000Z";  // outside ISO 8601's 4-digit years
-  // Written digit by digit: this runs for every event, and snprintf is slow.
-  std::string out = "0000-00-00T00:00:00.000Z";
-  auto put = [&out](size_t at, int64_t value, int width) {
+  if (y < 0 || y > 9999) {
+    out += "0000-01-01T00:00:00.000Z";  // outside ISO 8601's 4-digit years
+    return;
+  }
+  // Written digit by digit into the caller's buffer: this runs for every
+  // event, and snprintf or a temporary string would cost more than the rest.
+  char text[] = "0000-00-00T00:00:00.000Z";
+  auto put = [&text](size_t at, int64_t value, int width) {
     for (int i = width - 1; i >= 0; --i) {
-      out[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+      text[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
       value /= 10;
     }
   };
@@ -124,7 +134,7 @@ std::string FormatEventDate(int64_t epoch_us) {
   put(14, rem / 60 % 60, 2);
   put(17, rem % 60, 2);
   put(20, millis, 3);
-  return out;
+  out.append(text, sizeof text - 1);
 }
 
 std::string FormatTime(int64_t epoch_us, const std::string& format) {

@@ -36,6 +36,15 @@ TEST(TimeText, FormatsEventDatesWithMilliseconds) {
   EXPECT_EQ(FormatEventDate(Parse("2000-02-29T23:59:59.999999Z")), "2000-02-29T23:59:59.999Z");
 }
 
+TEST(TimeText, AppendEventDateWritesAfterExistingText) {
+  std::string out = "\"_event_date\":\"";
+  AppendEventDate(out, 1709634030123456);
+  EXPECT_EQ(out, "\"_event_date\":\"2024-03-05T10:20:30.123Z");
+  out += "|";
+  AppendEventDate(out, 8100LL * 366 * 86400 * 1000000);  // beyond year 9999
+  EXPECT_EQ(out, "\"_event_date\":\"2024-03-05T10:20:30.123Z|0000-01-01T00:00:00.000Z");
+}
+
 TEST(TimeText, ValueKindsConvertToEpoch) {
   EXPECT_EQ(*ValueToEpochMicros(core::Value::Date("2024-03-05")), 1709596800000000);
   EXPECT_EQ(*ValueToEpochMicros(core::Value::Int(1709596800)), 1709596800000000);

@@ -18,6 +18,9 @@ constexpr auto kStateWriteInterval = std::chrono::seconds(1);
 constexpr auto kConfirmInterval = std::chrono::milliseconds(50);
 constexpr auto kLagCheckInterval = std::chrono::seconds(1);
 constexpr int64_t kAutomationWindowUs = 3600LL * 1000 * 1000;
+// Handled chunks kept for the reader to overwrite (ChangeWriter): a few are
+// enough to keep it supplied, and bound the memory old events hold.
+constexpr size_t kRecycledChunks = 4;
 
 int64_t NowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -68,12 +71,14 @@ Pipeline::Pipeline(PipelineOptions options, Source& source, Mapping& mapping,
 Status Pipeline::Run(const std::atomic<bool>& stop) {
   auto log = Logger("pipeline");
   ChangeQueue queue(options_.queue_chunks);
+  // Handled chunks go back to the reader, whose next events overwrite them.
+  ChunkPool recycled(kRecycledChunks);
   std::atomic<bool> source_stop{false};
   std::atomic<bool> source_finished{false};
   Status source_status;
 
   std::thread reader([&] {
-    ChangeWriter writer(queue);
+    ChangeWriter writer(queue, &recycled);
     source_status = source_.Run(writer, source_stop);
     if (source_status) writer.Flush();
     source_finished = true;
@@ -122,6 +127,7 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
           return st;
         }
       }
+      recycled.Return(std::move(*chunk));
     } else if (source_finished && queue.Size() == 0) {
       reader.join();
       if (!source_status) {

@@ -82,10 +82,8 @@ class ChangeWriter {
     used_ = 0;
     for (;;) {
       switch (queue_.PushFor(full, std::chrono::milliseconds(100))) {
-        case ChangeQueue::PushResult::kPushed:
-          return true;
-        case ChangeQueue::PushResult::kClosed:
-          return false;
+        case ChangeQueue::PushResult::kPushed: return true;
+        case ChangeQueue::PushResult::kClosed: return false;
         case ChangeQueue::PushResult::kTimedOut:
           if (wait_hook_) wait_hook_();
       }

@@ -123,11 +123,13 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
         // TxEnd tracked, so nothing of it is confirmed.
         if (stop) break;
         if (auto st = Handle(event); !st) {
+          ReportChanges();
           stop_reader();
           return st;
         }
       }
       recycled.Return(std::move(*chunk));
+      ReportChanges();
     } else if (source_finished && queue.Size() == 0) {
       reader.join();
       if (!source_status) {
@@ -164,6 +166,12 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
   return {};
 }
 
+void Pipeline::ReportChanges() {
+  if (changes_unreported_ == 0) return;
+  changes_.Add(static_cast<double>(changes_unreported_));
+  changes_unreported_ = 0;
+}
+
 Status Pipeline::Handle(SourceEvent& event) {
   if (auto* change = std::get_if<RowChange>(&event)) return HandleChange(*change);
   if (auto* end = std::get_if<TxEnd>(&event)) {
@@ -184,7 +192,7 @@ Status Pipeline::Handle(SourceEvent& event) {
 }
 
 Status Pipeline::HandleChange(RowChange& change) {
-  changes_.Add();
+  ++changes_unreported_;
   records_.clear();
   failures_.clear();
   mapping_.Apply(change, records_, failures_);

@@ -67,7 +67,8 @@ class JsonlSink final : public core::Sink {
       line_ += record.json;
     }
     line_ += "}\n";
-    if (std::fwrite(line_.data(), 1, line_.size(), out_) != line_.size()) {
+    // mu_ already serialises every use of out_: skip stdio's own lock per line.
+    if (fwrite_unlocked(line_.data(), 1, line_.size(), out_) != line_.size()) {
       failure_ = core::Error::Fatal("sink " + options_.name + ": cannot write " + options_.path + ": " +
                                     std::strerror(errno));
       return core::Fail(*failure_);

@@ -24,8 +24,11 @@ std::unordered_set<std::string_view> UsersOf(const Batch& batch) {
 
 }  // namespace
 
-OrderingLanes::OrderingLanes(size_t lanes, size_t batch_size, bool coalesce)
-    : batch_size_(std::max<size_t>(1, batch_size)), coalesce_(coalesce), lanes_(std::max<size_t>(1, lanes)) {}
+OrderingLanes::OrderingLanes(size_t lanes, size_t batch_size, bool coalesce, size_t max_deletes)
+    : batch_size_(std::max<size_t>(1, batch_size)),
+      max_deletes_(std::max<size_t>(1, max_deletes)),
+      coalesce_(coalesce),
+      lanes_(std::max<size_t>(1, lanes)) {}
 
 size_t OrderingLanes::LaneOf(std::string_view user_id) const {
   uint64_t hash = 14695981039346656037ULL;
@@ -62,12 +65,11 @@ bool OrderingLanes::FrontRunClosed(size_t index) const {
 }
 
 std::vector<size_t> OrderingLanes::PlanBatch(const Lane& lane, Endpoint endpoint, size_t& slots) const {
-  std::vector<size_t> plan(lane.queue.size(), kStays);
+  // Sized as far as the scan goes: a full batch of events stops it early, so
+  // taking a batch from a long lane costs the batch, not the lane.
+  std::vector<size_t> plan;
   slots = 0;
-  if (endpoint == Endpoint::kDelete) {
-    plan[0] = slots++;
-    return plan;
-  }
+  const size_t limit = endpoint == Endpoint::kDelete ? max_deletes_ : batch_size_;
   const bool merge = coalesce_ && endpoint == Endpoint::kContacts;
   // Users with a record still queued before the one looked at: nothing later
   // of theirs may leave before it.
@@ -76,6 +78,7 @@ std::vector<size_t> OrderingLanes::PlanBatch(const Lane& lane, Endpoint endpoint
   for (size_t i = 0; i < lane.queue.size(); ++i) {
     const core::Record& record = lane.queue[i].record;
     const std::string_view user = record.user_id;
+    plan.push_back(kStays);
     if (blocked.count(user)) continue;
     if (EndpointOf(record.kind) != endpoint) {
       blocked.insert(user);
@@ -87,14 +90,15 @@ std::vector<size_t> OrderingLanes::PlanBatch(const Lane& lane, Endpoint endpoint
         continue;
       }
     }
-    if (slots == batch_size_) {
-      if (!merge) break;  // full; only merges could still take records
+    if (slots == limit) {  // full: only merges can still take records
       blocked.insert(user);
       continue;
     }
     plan[i] = slots;
     if (merge) slot_of.emplace(user, slots);
-    ++slots;
+    // Deletes of one batch are sent at once: a user's second delete waits.
+    if (endpoint == Endpoint::kDelete) blocked.insert(user);
+    if (++slots == limit && !merge) break;  // full, and nothing merges
   }
   return plan;
 }
@@ -109,12 +113,14 @@ Batch OrderingLanes::TakeRun(size_t index) {
 
   batch.records.reserve(slots);
   std::vector<size_t> item_of(slots, kStays);  // slot -> index in batch.records
-  std::deque<Queued> rest;
-  for (size_t i = 0; i < lane.queue.size(); ++i) {
+  // Records the scan passed over stay, in order, in front of the unscanned
+  // rest; only the scanned prefix is touched.
+  std::vector<Queued> kept;
+  for (size_t i = 0; i < plan.size(); ++i) {
     Queued& queued = lane.queue[i];
     const size_t slot = plan[i];
     if (slot == kStays) {
-      rest.push_back(std::move(queued));
+      kept.push_back(std::move(queued));
       continue;
     }
     --lane.per_endpoint[static_cast<int>(batch.endpoint)];
@@ -140,7 +146,8 @@ Batch OrderingLanes::TakeRun(size_t index) {
     into.position = queued.record.position;
     batch.originals[item].push_back(std::move(queued.record));
   }
-  lane.queue = std::move(rest);
+  lane.queue.erase(lane.queue.begin(), lane.queue.begin() + static_cast<std::ptrdiff_t>(plan.size()));
+  for (auto it = kept.rbegin(); it != kept.rend(); ++it) lane.queue.push_front(std::move(*it));
   return batch;
 }
 

@@ -47,6 +47,9 @@ core::Result<std::unique_ptr<HttpClient>> HttpClient::Create(const Options& opti
 
 HttpClient::HttpClient(const Options& options) : options_(options) {
   multi_ = curl_multi_init();
+  if (multi_ && options.max_connections > 0) {
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, options.max_connections);
+  }
   const std::string auth = options.token_header.empty() ? "Authorization: Bearer " + options.token
                                                         : options.token_header + ": " + options.token;
   headers_ = curl_slist_append(nullptr, auth.c_str());

@@ -49,6 +49,10 @@ class HttpClient {
     // The header that carries the token, e.g. "X-Encharge-Token"; empty =
     // "Authorization: Bearer <token>".
     std::string token_header;
+    // Idle connections kept open for reuse; at least the requests that run
+    // at once, or every burst above curl's default (4 per handle running
+    // when it fills) would open and close connections. 0 = curl's default.
+    long max_connections = 0;
   };
   using Callback = std::function<void(HttpResponse)>;
 

@@ -120,8 +120,10 @@ core::Status InstasentSink::Start() {
                "anyone on the path to {} can read the token and the data",
                options_.name, options_.url);
   }
+  // Every lane may have its deletes in flight at once: keep that many connections alive.
+  const long connections = static_cast<long>(lanes_.LaneCount()) * std::max(1, options_.deletes_per_lane);
   auto http = HttpClient::Create(
-      {options_.token, options_.ca_file, options_.timeout_ms, options_.insecure_skip_verify});
+      {options_.token, options_.ca_file, options_.timeout_ms, options_.insecure_skip_verify, {}, connections});
   if (!http) return core::Fail(http.error());
   http_ = std::move(*http);
 

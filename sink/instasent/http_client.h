@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/model/result.h"
 
@@ -79,13 +80,17 @@ class HttpClient {
  private:
   struct Transfer;
   explicit HttpClient(const Options& options);
+  // An idle handle, or a new one, set up for `transfer`'s request.
   CURL* NewHandle(Transfer& transfer);
+  void SetFixedOptions(CURL* easy) const;
+  void Release(CURL* easy);  // back to idle_, or cleaned up
   static HttpResponse Finish(Transfer& transfer, int code);
 
   Options options_;
   CURLM* multi_ = nullptr;
   struct curl_slist* headers_ = nullptr;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers_;
+  std::vector<CURL*> idle_;  // finished handles, reused by NewHandle
 };
 
 }  // namespace cdc::sink

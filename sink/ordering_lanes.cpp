@@ -45,10 +45,11 @@ OrderingLanes::Pushed OrderingLanes::Push(core::Record record, Clock::time_point
   const Endpoint endpoint = EndpointOf(record.kind);
   const size_t of_endpoint = ++lane.per_endpoint[static_cast<int>(endpoint)];
   lane.queue.push_back({std::move(record), now});
+  ++lane.live;
   // Wake only when FrontRunClosed may just have turned true: one wake-up per
   // batch under load, not one per record.
-  const bool wake = lane.queue.size() == 1 || endpoint == Endpoint::kDelete ||
-                    of_endpoint % batch_size_ == 0 || lane.queue.size() % batch_size_ == 0;
+  const bool wake = lane.live == 1 || endpoint == Endpoint::kDelete || of_endpoint % batch_size_ == 0 ||
+                    lane.live % batch_size_ == 0;
   return {index, wake};
 }
 
@@ -58,10 +59,10 @@ Endpoint OrderingLanes::FrontEndpoint(size_t lane) const {
 
 bool OrderingLanes::FrontRunClosed(size_t index) const {
   const Lane& lane = lanes_[index];
-  if (lane.queue.empty()) return false;
+  if (lane.live == 0) return false;
   const Endpoint front = FrontEndpoint(index);
   return front == Endpoint::kDelete || lane.per_endpoint[static_cast<int>(front)] >= batch_size_ ||
-         lane.queue.size() >= batch_size_;
+         lane.live >= batch_size_;
 }
 
 std::vector<size_t> OrderingLanes::PlanBatch(const Lane& lane, Endpoint endpoint, size_t& slots) const {
@@ -76,9 +77,10 @@ std::vector<size_t> OrderingLanes::PlanBatch(const Lane& lane, Endpoint endpoint
   std::unordered_set<std::string_view> blocked;
   std::unordered_map<std::string_view, size_t> slot_of;  // contacts: the user's item
   for (size_t i = 0; i < lane.queue.size(); ++i) {
+    plan.push_back(kStays);
+    if (lane.queue[i].taken) continue;
     const core::Record& record = lane.queue[i].record;
     const std::string_view user = record.user_id;
-    plan.push_back(kStays);
     if (blocked.count(user)) continue;
     if (EndpointOf(record.kind) != endpoint) {
       blocked.insert(user);
@@ -106,23 +108,19 @@ std::vector<size_t> OrderingLanes::PlanBatch(const Lane& lane, Endpoint endpoint
 Batch OrderingLanes::TakeRun(size_t index) {
   Lane& lane = lanes_[index];
   Batch batch;
-  if (lane.queue.empty()) return batch;
+  if (lane.live == 0) return batch;
   batch.endpoint = FrontEndpoint(index);
   size_t slots = 0;
   const std::vector<size_t> plan = PlanBatch(lane, batch.endpoint, slots);
 
   batch.records.reserve(slots);
   std::vector<size_t> item_of(slots, kStays);  // slot -> index in batch.records
-  // Records the scan passed over stay, in order, in front of the unscanned
-  // rest; only the scanned prefix is touched.
-  std::vector<Queued> kept;
   for (size_t i = 0; i < plan.size(); ++i) {
     Queued& queued = lane.queue[i];
     const size_t slot = plan[i];
-    if (slot == kStays) {
-      kept.push_back(std::move(queued));
-      continue;
-    }
+    if (slot == kStays) continue;  // stays where it is (or is a hole already)
+    queued.taken = true;
+    --lane.live;
     --lane.per_endpoint[static_cast<int>(batch.endpoint)];
     if (item_of[slot] == kStays) {  // the slot's first record: its user's earliest
       item_of[slot] = batch.records.size();
@@ -146,15 +144,14 @@ Batch OrderingLanes::TakeRun(size_t index) {
     into.position = queued.record.position;
     batch.originals[item].push_back(std::move(queued.record));
   }
-  lane.queue.erase(lane.queue.begin(), lane.queue.begin() + static_cast<std::ptrdiff_t>(plan.size()));
-  for (auto it = kept.rbegin(); it != kept.rend(); ++it) lane.queue.push_front(std::move(*it));
+  while (!lane.queue.empty() && lane.queue.front().taken) lane.queue.pop_front();
   return batch;
 }
 
 bool OrderingLanes::HoldsDependentOf(size_t lane, const Batch& batch) const {
   const auto users = UsersOf(batch);
   return std::any_of(lanes_[lane].queue.begin(), lanes_[lane].queue.end(),
-                     [&](const Queued& q) { return IsDependent(q.record) && users.count(q.record.user_id); });
+                     [&](const Queued& q) { return !q.taken && IsDependent(q.record) && users.count(q.record.user_id); });
 }
 
 bool HasDependent(const Batch& batch, const std::vector<core::Record>& later) {

@@ -42,8 +42,8 @@ class OrderingLanes {
   // Appends to the user's lane.
   Pushed Push(core::Record record, Clock::time_point now);
 
-  bool Empty(size_t lane) const { return lanes_[lane].queue.empty(); }
-  size_t Size(size_t lane) const { return lanes_[lane].queue.size(); }
+  bool Empty(size_t lane) const { return lanes_[lane].live == 0; }
+  size_t Size(size_t lane) const { return lanes_[lane].live; }
 
   // Waiting is not worth it: the lane holds a full batch of the front
   // record's endpoint, or batch_size records in all (traffic is not light:
@@ -70,9 +70,13 @@ class OrderingLanes {
   struct Queued {
     core::Record record;
     Clock::time_point queued_at;
+    bool taken = false;  // left in a batch; the entry is dropped once it reaches the front
   };
+  // A batch leaves holes where its records were instead of moving every
+  // record that stays; the front entry is always one still queued.
   struct Lane {
     std::deque<Queued> queue;
+    size_t live = 0;  // entries not taken
     std::array<size_t, kEndpointCount> per_endpoint{};  // queued records by endpoint
   };
   // For each queued record: the batch slot it goes to, or kStays.

@@ -41,6 +41,14 @@ TEST(BatchResponseTest, DocumentedShapeIsTheDumpOfTheDocumentedObject) {
          {{{"status", "success"}, {"_user_id", "u\"1"}, {"_event_id", "e1"}},
           {{"status", "error"}, {"_user_id", nullptr}, {"_event_id", 7}, {"errors", {{"_user_id", {"required"}}}}}}}}}};
   EXPECT_EQ(r.body, expected.dump());
+  const json odd = {{"_user_id", "q\"\\\b\f\n\r\t\x01\x1f\x7f é/"}};
+  std::vector<ItemResult> escaped = {{&odd, json::object(), false}};
+  EXPECT_EQ(BuildBatchResponse(escaped, ResponseShape::kDocumented, {"p", "d"}).body,
+            json({{"entity",
+                   {{"successful", 1},
+                    {"failed", 0},
+                    {"items", {{{"status", "success"}, {"_user_id", odd["_user_id"]}}}}}}})
+                .dump());
   const json contact = {{"_user_id", "c"}};
   std::vector<ItemResult> failed = {{&contact, json{{"_email", {"invalid"}}}, false}};
   const HttpResponse all_failed = BuildBatchResponse(failed, ResponseShape::kDocumented, {"p", "d"});

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cassert>
 #include <cctype>
-#include <string_view>
 #include <iterator>
+#include <string_view>
 
 namespace cdc::sink {
 
@@ -70,7 +70,7 @@ struct Member {
 };
 
 size_t SkipSpace(std::string_view text, size_t at) {
-  while (at < text.size() && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' || text[at] == '\r')) ++at;
+  while (at < text.size() && std::string_view(" \t\n\r").find(text[at]) != std::string_view::npos) ++at;
   return at;
 }
 
@@ -168,7 +168,8 @@ bool MergeContactItem(std::string& into, const std::string& later) {
   update.reserve(16);
   if (!SplitObject(into, merged) || !SplitObject(later, update)) return MergeByParsing(into, later);
   for (const Member& member : update) {
-    auto same = std::find_if(merged.begin(), merged.end(), [&](const Member& m) { return m.key == member.key; });
+    auto same =
+        std::find_if(merged.begin(), merged.end(), [&](const Member& m) { return m.key == member.key; });
     if (same != merged.end()) {
       same->value = member.value;
     } else {

@@ -150,8 +150,9 @@ Batch OrderingLanes::TakeRun(size_t index) {
 
 bool OrderingLanes::HoldsDependentOf(size_t lane, const Batch& batch) const {
   const auto users = UsersOf(batch);
-  return std::any_of(lanes_[lane].queue.begin(), lanes_[lane].queue.end(),
-                     [&](const Queued& q) { return !q.taken && IsDependent(q.record) && users.count(q.record.user_id); });
+  return std::any_of(lanes_[lane].queue.begin(), lanes_[lane].queue.end(), [&](const Queued& q) {
+    return !q.taken && IsDependent(q.record) && users.count(q.record.user_id);
+  });
 }
 
 bool HasDependent(const Batch& batch, const std::vector<core::Record>& later) {

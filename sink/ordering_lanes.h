@@ -76,7 +76,7 @@ class OrderingLanes {
   // record that stays; the front entry is always one still queued.
   struct Lane {
     std::deque<Queued> queue;
-    size_t live = 0;  // entries not taken
+    size_t live = 0;                                    // entries not taken
     std::array<size_t, kEndpointCount> per_endpoint{};  // queued records by endpoint
   };
   // For each queued record: the batch slot it goes to, or kStays.

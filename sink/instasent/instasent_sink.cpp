@@ -122,8 +122,12 @@ core::Status InstasentSink::Start() {
   }
   // Every lane may have its deletes in flight at once: keep that many connections alive.
   const long connections = static_cast<long>(lanes_.LaneCount()) * std::max(1, options_.deletes_per_lane);
-  auto http = HttpClient::Create(
-      {options_.token, options_.ca_file, options_.timeout_ms, options_.insecure_skip_verify, {}, connections});
+  auto http = HttpClient::Create({options_.token,
+                                  options_.ca_file,
+                                  options_.timeout_ms,
+                                  options_.insecure_skip_verify,
+                                  {},
+                                  connections});
   if (!http) return core::Fail(http.error());
   http_ = std::move(*http);
 
@@ -306,8 +310,8 @@ void InstasentSink::OnDeletesAnswered(size_t lane) {
       metrics_.Requests(answer.status).Add();
       if (answer.status >= 200 && answer.status < 300) metrics_.authorized().Set(1);
       if (answer.status != 0 && answer.status != 429) PauseIfWindowSpent(Endpoint::kDelete, answer);
-      const StatusAction action = answer.status == 0 ? StatusAction::kRetry
-                                                     : ClassifyStatus(answer.status, Endpoint::kDelete);
+      const StatusAction action =
+          answer.status == 0 ? StatusAction::kRetry : ClassifyStatus(answer.status, Endpoint::kDelete);
       switch (action) {
         case StatusAction::kAccepted:
           // A 404: the contact was not there, nothing changed.
@@ -330,9 +334,10 @@ void InstasentSink::OnDeletesAnswered(size_t lane) {
           again.push_back(std::move(record));
           continue;
         case StatusAction::kFatal:
-          return Fail(core::Error::Config("sink " + options_.name + ": the Instasent API answered " +
-                                          std::to_string(answer.status) + " (" + ErrorMessage(answer.body) +
-                                          ") to DELETE contact: check the url, token, project and datasource"));
+          return Fail(
+              core::Error::Config("sink " + options_.name + ": the Instasent API answered " +
+                                  std::to_string(answer.status) + " (" + ErrorMessage(answer.body) +
+                                  ") to DELETE contact: check the url, token, project and datasource"));
       }
     }
     if (!reason.empty() && !PutDeadLetter(record, reason)) return;

@@ -13,13 +13,27 @@ void AppendJsonString(std::string& out, const std::string& text) {
   for (const char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -99,7 +113,8 @@ HttpResponse BuildBatchResponse(const std::vector<ItemResult>& results, Response
                                 const DatasourceId& ds) {
   size_t ok = 0;
   for (const auto& r : results) ok += r.ok() ? 1 : 0;
-  std::string body = shape == ResponseShape::kClient ? Client(results, ok, ds).dump() : Documented(results, ok);
+  std::string body =
+      shape == ResponseShape::kClient ? Client(results, ok, ds).dump() : Documented(results, ok);
   return HttpResponse::Json(ok > 0 ? 202 : 422, std::move(body));
 }
 

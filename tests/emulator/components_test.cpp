@@ -33,13 +33,15 @@ TEST(BatchResponseTest, DocumentedShapeIsTheDumpOfTheDocumentedObject) {
                                      {&no_id, json{{"_user_id", {"required"}}}, true}};
   const HttpResponse r = BuildBatchResponse(results, ResponseShape::kDocumented, {"p", "d"});
   EXPECT_EQ(r.status, 202);
-  const json expected = {
-      {"entity",
-       {{"successful", 1},
-        {"failed", 1},
-        {"items",
-         {{{"status", "success"}, {"_user_id", "u\"1"}, {"_event_id", "e1"}},
-          {{"status", "error"}, {"_user_id", nullptr}, {"_event_id", 7}, {"errors", {{"_user_id", {"required"}}}}}}}}}};
+  const json expected = {{"entity",
+                          {{"successful", 1},
+                           {"failed", 1},
+                           {"items",
+                            {{{"status", "success"}, {"_user_id", "u\"1"}, {"_event_id", "e1"}},
+                             {{"status", "error"},
+                              {"_user_id", nullptr},
+                              {"_event_id", 7},
+                              {"errors", {{"_user_id", {"required"}}}}}}}}}};
   EXPECT_EQ(r.body, expected.dump());
   const json odd = {{"_user_id", "q\"\\\b\f\n\r\t\x01\x1f\x7f é/"}};
   std::vector<ItemResult> escaped = {{&odd, json::object(), false}};
@@ -53,11 +55,13 @@ TEST(BatchResponseTest, DocumentedShapeIsTheDumpOfTheDocumentedObject) {
   std::vector<ItemResult> failed = {{&contact, json{{"_email", {"invalid"}}}, false}};
   const HttpResponse all_failed = BuildBatchResponse(failed, ResponseShape::kDocumented, {"p", "d"});
   EXPECT_EQ(all_failed.status, 422);
-  EXPECT_EQ(all_failed.body, json({{"entity",
-                                    {{"successful", 0},
-                                     {"failed", 1},
-                                     {"items", {{{"status", "error"}, {"_user_id", "c"}, {"errors", {{"_email", {"invalid"}}}}}}}}}})
-                                 .dump());
+  EXPECT_EQ(
+      all_failed.body,
+      json({{"entity",
+             {{"successful", 0},
+              {"failed", 1},
+              {"items", {{{"status", "error"}, {"_user_id", "c"}, {"errors", {{"_email", {"invalid"}}}}}}}}}})
+          .dump());
 }
 
 TEST(RequestTargetTest, SegmentsArePercentDecodedOneByOne) {

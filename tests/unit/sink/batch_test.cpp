@@ -70,8 +70,9 @@ TEST(BatchTest, MergeContactItemLetsLaterAttributesWinAndKeepsTheRest) {
 TEST(BatchTest, MergeContactItemKeepsNumbersNestedValuesAndEscapesAsWritten) {
   std::string item = R"({"_user_id":"a","amount":10.10,"tags":{"x":[1,"}"]},"q":"say \"hi\", ok"})";
   ASSERT_TRUE(MergeContactItem(item, R"({ "amount" : 12345678901234567890.50 , "new":"v,}"})"));
-  EXPECT_EQ(item,
-            R"({"_user_id":"a","amount":12345678901234567890.50,"tags":{"x":[1,"}"]},"q":"say \"hi\", ok","new":"v,}"})");
+  EXPECT_EQ(
+      item,
+      R"({"_user_id":"a","amount":12345678901234567890.50,"tags":{"x":[1,"}"]},"q":"say \"hi\", ok","new":"v,}"})");
   std::string empty = "{}";
   ASSERT_TRUE(MergeContactItem(empty, R"({"a":null})"));
   EXPECT_EQ(empty, R"({"a":null})");

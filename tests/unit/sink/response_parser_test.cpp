@@ -22,10 +22,11 @@ TEST(ResponseParserTest, DocumentedShapeGivesOneOutcomePerItemInOrder) {
 }
 
 TEST(ResponseParserTest, AllSucceededScanCountsItemsOnlyForTheDocumentedShape) {
-  EXPECT_EQ(CountItemsIfAllSucceeded(
-                R"({"entity":{"successful":3,"failed":0,"items":[{"status":"success","_user_id":"a"},)"
-                R"({"_user_id":"b","extra":{"status":"error"}},{"status":"success","items":[1,2]}]},"x":[1]})"),
-            3u);
+  EXPECT_EQ(
+      CountItemsIfAllSucceeded(
+          R"({"entity":{"successful":3,"failed":0,"items":[{"status":"success","_user_id":"a"},)"
+          R"({"_user_id":"b","extra":{"status":"error"}},{"status":"success","items":[1,2]}]},"x":[1]})"),
+      3u);
   EXPECT_EQ(CountItemsIfAllSucceeded(R"({"entity":{"items":[]}})"), 0u);
   // A failure, another shape or a broken body: the full parse decides.
   EXPECT_EQ(CountItemsIfAllSucceeded(R"({"entity":{"items":[{"status":"error"}]}})"), std::nullopt);
@@ -38,8 +39,8 @@ TEST(ResponseParserTest, AllSucceededScanCountsItemsOnlyForTheDocumentedShape) {
 }
 
 TEST(ResponseParserTest, DocumentedShapeAllSucceededGivesEveryOutcomeOk) {
-  auto outcomes =
-      ParseBatchResponse(R"({"entity":{"items":[{"status":"success"},{"_user_id":"b"},{"status":"success"}]}})", 3);
+  auto outcomes = ParseBatchResponse(
+      R"({"entity":{"items":[{"status":"success"},{"_user_id":"b"},{"status":"success"}]}})", 3);
   ASSERT_TRUE(outcomes) << outcomes.error().message;
   ASSERT_EQ(outcomes->size(), 3u);
   for (const auto& outcome : *outcomes) EXPECT_TRUE(outcome.ok);

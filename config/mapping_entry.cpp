@@ -18,17 +18,16 @@ using core::Value;
 // Renders an id (user id, event id, event type): always a non-empty string.
 core::Result<std::string> RenderId(const Template& t, const RowView& row, const char* what) {
   Value scratch;
-  auto v = t.Evaluate(row, scratch);
-  if (!v) return Fail(v.error());
-  const Value& value = **v;
-  if (value.is_absent()) {
+  std::string text;
+  auto kind = t.AppendText(row, text, scratch);
+  if (!kind) return Fail(kind.error());
+  if (*kind == core::ValueKind::kAbsent) {
     return Fail(core::Error::BadData(std::string(what) + " '" + t.text() +
                                      "' needs a column value the source did not deliver"));
   }
-  if (value.is_null()) {
+  if (*kind == core::ValueKind::kNull) {
     return Fail(core::Error::BadData(std::string(what) + " '" + t.text() + "' is NULL"));
   }
-  std::string text = value.ToText();
   if (text.empty()) {
     return Fail(core::Error::BadData(std::string(what) + " '" + t.text() + "' is empty"));
   }
@@ -36,21 +35,38 @@ core::Result<std::string> RenderId(const Template& t, const RowView& row, const 
 }
 
 // Appends `"key":value` pairs (absent values omitted), each preceded by a
-// comma unless `first` is set and nothing was written yet.
-core::Status AppendFields(const NamedTemplates& fields, const RowView& row, bool first, std::string& json,
-                          uint64_t& nonfinite) {
+// comma unless `first` is set and nothing was written yet. `keys` holds the
+// pre-quoted `,"key":` texts (QuoteKeys) or is empty.
+core::Status AppendFields(const NamedTemplates& fields, const std::vector<std::string>& keys,
+                          const RowView& row, bool first, std::string& json, uint64_t& nonfinite) {
   Value scratch;
-  for (const auto& [key, tmpl] : fields) {
-    auto v = tmpl.Evaluate(row, scratch);
+  const bool quoted = keys.size() == fields.size();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    auto v = fields[i].second.Evaluate(row, scratch);
     if (!v) return Fail(v.error());
     if ((*v)->is_absent()) continue;  // omit keeps the stored value
-    if (!first) json.push_back(',');
+    if (quoted) {
+      json.append(keys[i], first ? 1 : 0);
+    } else {
+      if (!first) json.push_back(',');
+      core::AppendJsonString(json, fields[i].first);
+      json.push_back(':');
+    }
     first = false;
-    core::AppendJsonString(json, key);
-    json.push_back(':');
     if (!core::AppendJsonValue(json, **v)) ++nonfinite;
   }
   return {};
+}
+
+std::vector<std::string> QuotedKeysOf(const NamedTemplates& fields) {
+  std::vector<std::string> keys;
+  for (const auto& [key, tmpl] : fields) {
+    std::string quoted = ",";
+    core::AppendJsonString(quoted, key);
+    quoted.push_back(':');
+    keys.push_back(std::move(quoted));
+  }
+  return keys;
 }
 
 class EntryRun {
@@ -75,6 +91,11 @@ class EntryRun {
   }
 
  private:
+  core::Status Fields(const NamedTemplates& fields, const std::vector<std::string>& keys, const RowView& row,
+                      bool first, std::string& json) {
+    return AppendFields(fields, keys, row, first, json, nonfinite_);
+  }
+
   Record Make(RecordKind kind, std::string user_id) const {
     Record r;
     r.kind = kind;
@@ -105,15 +126,15 @@ class EntryRun {
     json.reserve(256);
     json += "{\"_user_id\":";
     core::AppendJsonString(json, *uid);
-    if (auto st = AppendFields(spec.attributes, new_row_, false, json, nonfinite_); !st) return st;
+    if (auto st = Fields(spec.attributes, e_.quoted_keys.attributes, new_row_, false, json); !st) return st;
     json.push_back('}');
     std::string previous_uid;
     if (c_.op == Op::kUpdate && spec.delete_and_upsert && !old_row_.empty()) {
       // The old user id counts only when the source delivered it.
       Value scratch;
-      auto old = spec.user_id.Evaluate(old_row_, scratch);
-      if (old && !(*old)->is_absent() && !(*old)->is_null()) {
-        std::string old_uid = (*old)->ToText();
+      std::string old_uid;
+      auto old = spec.user_id.AppendText(old_row_, old_uid, scratch);
+      if (old && *old != core::ValueKind::kAbsent && *old != core::ValueKind::kNull) {
         if (!old_uid.empty() && old_uid != *uid) {
           Record removed = Make(RecordKind::kContactDelete, old_uid);
           removed.renamed = true;
@@ -149,7 +170,7 @@ class EntryRun {
                                          "' was not delivered; cannot build _event_id"));
       }
       id += ':';
-      id += v->ToText();
+      v->AppendText(id);
     }
     if (c_.op == Op::kUpdate || c_.op == Op::kDelete) {
       id += ':';
@@ -197,15 +218,16 @@ class EntryRun {
     json += ",\"_event_type\":";
     core::AppendJsonString(json, *type);
     if (when != 0) {
-      json += ",\"_event_date\":";
-      core::AppendJsonString(json, FormatEventDate(when));
+      json += ",\"_event_date\":\"";
+      AppendEventDate(json, when);  // digits and separators only: nothing to escape
+      json.push_back('"');
     }
     json += ",\"_event_parameters\":{";
-    if (auto st = AppendFields(spec.parameters, row, true, json, nonfinite_); !st) return st;
+    if (auto st = Fields(spec.parameters, e_.quoted_keys.parameters, row, true, json); !st) return st;
     json.push_back('}');
     if (spec.user_data) {
       json += ",\"_user_data\":{";
-      if (auto st = AppendFields(*spec.user_data, row, true, json, nonfinite_); !st) return st;
+      if (auto st = Fields(*spec.user_data, e_.quoted_keys.user_data, row, true, json); !st) return st;
       json.push_back('}');
     }
     json.push_back('}');
@@ -246,6 +268,15 @@ void MappingEntry::Apply(const core::RowChange& change, const std::vector<int>& 
     e.table = table;
     e.position = change.position.ToString();
     failures.push_back(core::MappingFailure{std::move(e), name});
+  }
+}
+
+void MappingEntry::QuoteKeys() {
+  quoted_keys = {};
+  if (contact) quoted_keys.attributes = QuotedKeysOf(contact->attributes);
+  if (event) {
+    quoted_keys.parameters = QuotedKeysOf(event->parameters);
+    if (event->user_data) quoted_keys.user_data = QuotedKeysOf(*event->user_data);
   }
 }
 

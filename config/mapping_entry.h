@@ -49,6 +49,16 @@ struct MappingEntry {
   std::optional<ContactSpec> contact;
   std::optional<EventSpec> event;
 
+  // `,"key":` of each field of attributes / parameters / user_data, quoted
+  // once by QuoteKeys (CompiledMapping calls it) so that rendering a row
+  // appends each key instead of escaping it again. Empty: quoted per row.
+  struct QuotedKeys {
+    std::vector<std::string> attributes;
+    std::vector<std::string> parameters;
+    std::vector<std::string> user_data;
+  } quoted_keys;
+  void QuoteKeys();
+
   // Appends this entry's records for `change` (or one failure). `index` maps
   // slots to row indices of change.table; `nonfinite` counts NaN/±Inf floats
   // written as null.

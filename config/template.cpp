@@ -209,26 +209,38 @@ core::Result<const core::Value*> Template::Evaluate(const RowView& row, core::Va
   }
   if (constant_) return &constant_value_;
   std::string out;
-  core::Value filtered;
+  auto kind = AppendText(row, out, scratch);
+  if (!kind) return core::Fail(kind.error());
+  scratch = *kind == core::ValueKind::kAbsent ? core::Value::Absent() : core::Value::String(std::move(out));
+  return &scratch;
+}
+
+core::Result<core::ValueKind> Template::AppendText(const RowView& row, std::string& out,
+                                                   core::Value& scratch) const {
+  if (typed_ || constant_) {
+    auto v = Evaluate(row, scratch);
+    if (!v) return core::Fail(v.error());
+    (*v)->AppendText(out);
+    return (*v)->kind();
+  }
+  const size_t start = out.size();
   for (const Part& p : parts_) {
     if (p.slot < 0) {
       out += p.literal;
       continue;
     }
-    const core::Value& v = row.Get(p.slot);
-    const core::Value* use = &v;
+    const core::Value* use = &row.Get(p.slot);
     if (!p.filters.empty()) {
-      if (auto st = RunFilters(p, v, filtered); !st) return core::Fail(st.error());
-      use = &filtered;
+      if (auto st = RunFilters(p, *use, scratch); !st) return core::Fail(st.error());
+      use = &scratch;
     }
     if (use->is_absent()) {
-      scratch = core::Value::Absent();
-      return &scratch;
+      out.resize(start);
+      return core::ValueKind::kAbsent;
     }
-    out += use->ToText();  // NULL renders as ""
+    use->AppendText(out);  // NULL renders as ""
   }
-  scratch = core::Value::String(std::move(out));
-  return &scratch;
+  return core::ValueKind::kString;
 }
 
 }  // namespace cdc::config

@@ -41,6 +41,12 @@ class Template {
   // Absent means "omit". kBadData names the column when a filter fails.
   core::Result<const core::Value*> Evaluate(const RowView& row, core::Value& scratch) const;
 
+  // Appends the rendering as text to `out` (what Evaluate then ToText give,
+  // without the temporary strings: ids are rendered for every row). Returns
+  // the rendered value's kind: kAbsent (nothing appended) or kNull tell the
+  // caller what was missing. `scratch` holds filter results.
+  core::Result<core::ValueKind> AppendText(const RowView& row, std::string& out, core::Value& scratch) const;
+
  private:
   struct Part {
     std::string literal;  // text part (when slot < 0)

@@ -1,5 +1,7 @@
 #include "config/time_text.h"
 
+#include <climits>
+#include <cstring>
 #include <ctime>
 
 namespace cdc::config {
@@ -101,30 +103,53 @@ bool ParseTimestamp(std::string_view s, int64_t& epoch_us) {
 }
 
 std::string FormatEventDate(int64_t epoch_us) {
+  std::string out;
+  AppendEventDate(out, epoch_us);
+  return out;
+}
+
+void AppendEventDate(std::string& out, int64_t epoch_us) {
   const int64_t secs = FloorDiv(epoch_us, 1000000);
   const int64_t millis = (epoch_us - secs * 1000000) / 1000;
   const int64_t days = FloorDiv(secs, 86400);
   const int64_t rem = secs - days * 86400;
-  int64_t y = 0;
-  unsigned m = 0, d = 0;
-  CivilFromDays(days, y, m, d);
-  if (y < 0 || y > 9999) return "0000-01-01T00:00:00.000Z";  // outside ISO 8601's 4-digit years
-  // Written digit by digit: this runs for every event, and snprintf is slow.
-  std::string out = "0000-00-00T00:00:00.000Z";
-  auto put = [&out](size_t at, int64_t value, int width) {
+  auto put = [](char* at, int64_t value, int width) {
     for (int i = width - 1; i >= 0; --i) {
-      out[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+      at[i] = static_cast<char>('0' + value % 10);
       value /= 10;
     }
   };
-  put(0, y, 4);
-  put(5, m, 2);
-  put(8, d, 2);
-  put(11, rem / 3600, 2);
-  put(14, rem / 60 % 60, 2);
-  put(17, rem % 60, 2);
-  put(20, millis, 3);
-  return out;
+  // Consecutive events nearly always fall on the same day: its "YYYY-MM-DD"
+  // is kept per thread, so only the time of day is written digit by digit.
+  thread_local int64_t cached_days = INT64_MIN;
+  thread_local char cached_date[10];
+  thread_local bool cached_in_range = false;
+  if (days != cached_days) {
+    int64_t y = 0;
+    unsigned m = 0, d = 0;
+    CivilFromDays(days, y, m, d);
+    cached_days = days;
+    cached_in_range = y >= 0 && y <= 9999;
+    std::memcpy(cached_date, "0000-00-00", sizeof cached_date);
+    if (cached_in_range) {
+      put(cached_date, y, 4);
+      put(cached_date + 5, m, 2);
+      put(cached_date + 8, d, 2);
+    }
+  }
+  if (!cached_in_range) {
+    out += "0000-01-01T00:00:00.000Z";  // outside ISO 8601's 4-digit years
+    return;
+  }
+  // Written into a stack buffer appended once: this runs for every event,
+  // and snprintf or a temporary string would cost more than the rest.
+  char text[] = "0000-00-00T00:00:00.000Z";
+  std::memcpy(text, cached_date, sizeof cached_date);
+  put(text + 11, rem / 3600, 2);
+  put(text + 14, rem / 60 % 60, 2);
+  put(text + 17, rem % 60, 2);
+  put(text + 20, millis, 3);
+  out.append(text, sizeof text - 1);
 }
 
 std::string FormatTime(int64_t epoch_us, const std::string& format) {

@@ -18,6 +18,8 @@ bool ParseTimestamp(std::string_view text, int64_t& epoch_us);
 
 // "YYYY-MM-DDTHH:MM:SS.sssZ", the `_event_date` form.
 std::string FormatEventDate(int64_t epoch_us);
+// Appends the same text to `out` (the per-event path).
+void AppendEventDate(std::string& out, int64_t epoch_us);
 
 // strftime-style formatting in UTC; "%f" adds microseconds (6 digits).
 std::string FormatTime(int64_t epoch_us, const std::string& format);

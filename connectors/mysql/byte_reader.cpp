@@ -11,31 +11,9 @@ core::Error ByteReader::Overrun(size_t wanted) const {
                               std::to_string(pos_) + " of " + std::to_string(data_.size()));
 }
 
-core::Result<uint64_t> ByteReader::UintLe(size_t width) {
-  if (width == 0 || width > 8) return core::Fail(core::Error::Bug("bad integer width"));
-  if (remaining() < width) return core::Fail(Overrun(width));
-  uint64_t v = 0;
-  for (size_t i = 0; i < width; ++i) {
-    v |= static_cast<uint64_t>(static_cast<uint8_t>(data_[pos_ + i])) << (8 * i);
-  }
-  pos_ += width;
-  return v;
-}
-
-core::Result<uint64_t> ByteReader::UintBe(size_t width) {
-  if (width == 0 || width > 8) return core::Fail(core::Error::Bug("bad integer width"));
-  if (remaining() < width) return core::Fail(Overrun(width));
-  uint64_t v = 0;
-  for (size_t i = 0; i < width; ++i) {
-    v = (v << 8) | static_cast<uint8_t>(data_[pos_ + i]);
-  }
-  pos_ += width;
-  return v;
-}
-
-core::Result<uint8_t> ByteReader::U8() {
-  if (remaining() < 1) return core::Fail(Overrun(1));
-  return static_cast<uint8_t>(data_[pos_++]);
+core::Error ByteReader::WidthError(size_t width) const {
+  if (width == 0 || width > 8) return core::Error::Bug("bad integer width");
+  return Overrun(width);
 }
 
 core::Result<uint16_t> ByteReader::U16() {
@@ -68,13 +46,6 @@ core::Result<uint64_t> ByteReader::PackedInt() {
       return core::Fail(
           core::Error::BadData("invalid length-encoded integer prefix " + std::to_string(first)));
   }
-}
-
-core::Result<std::string_view> ByteReader::Bytes(size_t n) {
-  if (remaining() < n) return core::Fail(Overrun(n));
-  std::string_view out = data_.substr(pos_, n);
-  pos_ += n;
-  return out;
 }
 
 core::Result<std::string_view> ByteReader::PackedBytes() {

@@ -38,20 +38,44 @@ class ByteReader {
   bool empty() const { return pos_ >= data_.size(); }
   std::string_view Rest() const { return data_.substr(pos_); }
 
-  core::Result<uint8_t> U8();
+  // The per-value reads are inline (they run for every column of every row);
+  // failures are built out of line.
+  core::Result<uint8_t> U8() {
+    if (remaining() < 1) return core::Fail(Overrun(1));
+    return static_cast<uint8_t>(data_[pos_++]);
+  }
   core::Result<uint16_t> U16();  // little endian from here on
   core::Result<uint32_t> U24();
   core::Result<uint32_t> U32();
   core::Result<uint64_t> U48();
   core::Result<uint64_t> U64();
   // Unsigned little-endian integer of 1..8 bytes.
-  core::Result<uint64_t> UintLe(size_t width);
+  core::Result<uint64_t> UintLe(size_t width) {
+    if (width == 0 || width > 8 || remaining() < width) return core::Fail(WidthError(width));
+    uint64_t v = 0;
+    for (size_t i = 0; i < width; ++i) {
+      v |= static_cast<uint64_t>(static_cast<uint8_t>(data_[pos_ + i])) << (8 * i);
+    }
+    pos_ += width;
+    return v;
+  }
   // Unsigned big-endian integer of 1..8 bytes (DECIMAL, DATETIME2, TIME2...).
-  core::Result<uint64_t> UintBe(size_t width);
+  core::Result<uint64_t> UintBe(size_t width) {
+    if (width == 0 || width > 8 || remaining() < width) return core::Fail(WidthError(width));
+    uint64_t v = 0;
+    for (size_t i = 0; i < width; ++i) v = (v << 8) | static_cast<uint8_t>(data_[pos_ + i]);
+    pos_ += width;
+    return v;
+  }
   // MySQL length-encoded integer (0xFB..0xFE prefixes); 0xFB/0xFF are errors.
   core::Result<uint64_t> PackedInt();
   // Exactly n bytes, as a view into the underlying data.
-  core::Result<std::string_view> Bytes(size_t n);
+  core::Result<std::string_view> Bytes(size_t n) {
+    if (remaining() < n) return core::Fail(Overrun(n));
+    std::string_view out = data_.substr(pos_, n);
+    pos_ += n;
+    return out;
+  }
   // A length-encoded integer followed by that many bytes.
   core::Result<std::string_view> PackedBytes();
   // Bytes up to (not including) the next NUL, which is consumed.
@@ -60,6 +84,7 @@ class ByteReader {
 
  private:
   core::Error Overrun(size_t wanted) const;
+  core::Error WidthError(size_t width) const;  // bad width (a bug) or overrun
 
   std::string_view data_;
   size_t pos_ = 0;

@@ -4,9 +4,11 @@
 #include <mysql.h>
 
 #include <cerrno>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace cdc::mysql {
 namespace {
@@ -82,6 +84,14 @@ bool IsUtf8Charset(const std::string& cs) {
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
+    // Eight ASCII bytes at a time: most text is ASCII.
+    while (i + 8 <= s.size()) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, sizeof(word));
+      if (word & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     unsigned char c = static_cast<unsigned char>(s[i]);
     size_t len;
     uint32_t cp;
@@ -122,16 +132,79 @@ std::string CharsetName(uint32_t collation_id) {
   return cs->csname;
 }
 
+namespace {
+
+// What TextValue does with a collation, decided once per id instead of per
+// value (the name lookup and comparisons cost more than the value itself).
+enum class TextClass : uint8_t { kUnknown, kUtf8, kBinary, kAsciiSuperset, kOther };
+
+// Single-byte code pages whose bytes below 0x80 are ASCII: text without a high
+// byte is already UTF-8 and needs no iconv call.
+bool IsAsciiSuperset(const std::string& cs) {
+  return cs == "latin1" || cs == "latin2" || cs == "latin5" || cs == "latin7" || cs == "greek" ||
+         cs == "hebrew" || cs == "koi8r" || cs == "koi8u" || cs == "cp1250" || cs == "cp1251" ||
+         cs == "cp1256" || cs == "cp1257" || cs == "cp850" || cs == "cp852" || cs == "cp866";
+}
+
+TextClass ClassOf(uint32_t collation_id, std::string& charset) {
+  charset = CharsetName(collation_id);
+  if (charset.empty()) return TextClass::kUnknown;
+  if (IsUtf8Charset(charset)) return TextClass::kUtf8;
+  if (charset == "binary") return TextClass::kBinary;
+  if (IsAsciiSuperset(charset)) return TextClass::kAsciiSuperset;
+  return TextClass::kOther;
+}
+
+struct CollationInfo {
+  bool known = false;
+  TextClass text_class = TextClass::kUnknown;
+  std::string charset;
+};
+
+// Per thread, so no lock: collation ids are small (< 2048 on MariaDB 11).
+const CollationInfo& Collation(uint32_t collation_id) {
+  constexpr uint32_t kCached = 65536;
+  thread_local std::vector<CollationInfo> cache(256);
+  thread_local CollationInfo uncached;
+  if (collation_id >= kCached) {
+    uncached.text_class = ClassOf(collation_id, uncached.charset);
+    return uncached;
+  }
+  if (collation_id >= cache.size()) cache.resize(collation_id + 1);
+  CollationInfo& info = cache[collation_id];
+  if (!info.known) {
+    info.text_class = ClassOf(collation_id, info.charset);
+    info.known = true;
+  }
+  return info;
+}
+
+bool IsAscii(std::string_view s) {
+  unsigned char any = 0;
+  for (char c : s) any |= static_cast<unsigned char>(c);
+  return any < 0x80;
+}
+
+}  // namespace
+
 core::Value TextValue(std::string_view raw, uint32_t collation_id) {
   if (collation_id == kBinaryCollation) return core::Value::Bytes(std::string(raw));
-  std::string charset = CharsetName(collation_id);
-  if (charset.empty() || IsUtf8Charset(charset)) {
-    if (IsValidUtf8(raw)) return core::Value::String(std::string(raw));
-    return core::Value::Bytes(std::string(raw));
+  const CollationInfo& info = Collation(collation_id);
+  switch (info.text_class) {
+    case TextClass::kUnknown:
+    case TextClass::kUtf8:
+      if (IsValidUtf8(raw)) return core::Value::String(std::string(raw));
+      return core::Value::Bytes(std::string(raw));
+    case TextClass::kBinary:
+      return core::Value::Bytes(std::string(raw));
+    case TextClass::kAsciiSuperset:
+      if (IsAscii(raw)) return core::Value::String(std::string(raw));
+      break;
+    case TextClass::kOther:
+      break;
   }
-  if (charset == "binary") return core::Value::Bytes(std::string(raw));
   std::string utf8;
-  if (ToUtf8(raw, charset, utf8)) return core::Value::String(std::move(utf8));
+  if (ToUtf8(raw, info.charset, utf8)) return core::Value::String(std::move(utf8));
   return core::Value::Bytes(std::string(raw));
 }
 

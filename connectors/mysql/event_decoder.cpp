@@ -54,6 +54,16 @@ bool CrcMatches(std::string_view raw) {
   return static_cast<uint32_t>(crc) == stored;
 }
 
+// The table id that opens a TABLE_MAP body (6 bytes, 4 before MySQL 5.1.4);
+// 0 when the body is too short (then the full decode reports it).
+uint64_t PeekTableId(std::string_view body, uint8_t post_header_len) {
+  const size_t width = post_header_len == 6 ? 4 : 6;
+  if (body.size() < width) return 0;
+  uint64_t id = 0;
+  for (size_t i = 0; i < width; ++i) id |= static_cast<uint64_t>(static_cast<uint8_t>(body[i])) << (8 * i);
+  return id;
+}
+
 bool IsRowsType(uint8_t type) {
   return (type >= kWriteRowsEventV0 && type <= kDeleteRowsEventV1) ||
          (type >= kWriteRowsEventV2 && type <= kDeleteRowsEventV2) || type == kPartialUpdateRowsEvent ||
@@ -201,8 +211,12 @@ core::Result<EventBody> EventDecoder::DecodeBody(const EventHeader& h, std::stri
       return EventBody(std::move(q));
     }
     case kTableMapEvent: {
-      MYSQL_ASSIGN_OR_RETURN(TableMap map, DecodeTableMap(body, PostHeaderLength(type, 8)));
-      return EventBody(table_maps_.Put(std::move(map)).map);
+      const uint8_t post_header = PostHeaderLength(type, 8);
+      if (const auto* same = table_maps_.FindUnchanged(PeekTableId(body, post_header), body)) {
+        return EventBody(same->map);
+      }
+      MYSQL_ASSIGN_OR_RETURN(TableMap map, DecodeTableMap(body, post_header));
+      return EventBody(table_maps_.Put(std::move(map), body).map);
     }
     case kXidEvent: {
       MYSQL_ASSIGN_OR_RETURN(Xid x, DecodeXid(body));
@@ -273,8 +287,6 @@ core::Result<EventBody> EventDecoder::DecodeRows(const EventHeader& h, std::stri
   rows.partial_json = header.partial_json;
   rows.table_id = header.table_id;
   rows.flags = header.flags;
-  rows.columns_before = header.columns_before;
-  rows.columns_after = header.columns_after;
   const TableMapCache::Entry* entry = table_maps_.Find(header.table_id);
   if (entry == nullptr) {
     return core::Fail(core::Error::BadData("rows event for table id " + std::to_string(header.table_id) +
@@ -282,9 +294,13 @@ core::Result<EventBody> EventDecoder::DecodeRows(const EventHeader& h, std::stri
   }
   rows.table_map = entry->map;
   rows.schema = entry->schema;
-  if (row_filter_ && !row_filter_(*entry->map)) return EventBody(std::move(rows));
-  MYSQL_ASSIGN_OR_RETURN(rows.rows, DecodeRowImages(header, *entry->map));
-  rows.decoded = true;
+  if (!row_filter_ || row_filter_(*entry->map)) {
+    MYSQL_ASSIGN_OR_RETURN(rows.rows, DecodeRowImages(header, *entry->map));
+    rows.decoded = true;
+  }
+  // Moved, not copied: the header is not used after this.
+  rows.columns_before = std::move(header.columns_before);
+  rows.columns_after = std::move(header.columns_after);
   return EventBody(std::move(rows));
 }
 

@@ -27,6 +27,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr uint64_t kProgressRows = 1024;
+
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -247,6 +249,15 @@ core::Result<std::optional<BinlogPoint>> MysqlSource::RunSnapshot(core::ChangeWr
   for (const auto& [db, table] : tables_) {
     uint32_t index = 0;
     const size_t this_table = table_index++;
+    uint64_t unpublished = 0;
+    auto publish = [&] {
+      std::lock_guard lock(mu_);
+      progress_.snapshot_rows += unpublished;
+      if (this_table < progress_.snapshot_tables.size()) {
+        progress_.snapshot_tables[this_table].rows += unpublished;
+      }
+      unpublished = 0;
+    };
     auto read = (*snapshot)->ReadTable(db, table, [&](const std::shared_ptr<const core::TableSchema>& schema,
                                                       std::vector<core::Value>&& values) {
       core::RowChange c;
@@ -257,14 +268,12 @@ core::Result<std::optional<BinlogPoint>> MysqlSource::RunSnapshot(core::ChangeWr
       // change 0 keeps every snapshot row before the snapshot's TxEnd (change = offset).
       c.position = core::Position{core::SourceKind::kMysql, commit, 0, index++};
       c.commit_time_us = NowMicros();
-      {
-        std::lock_guard lock(mu_);
-        ++progress_.snapshot_rows;
-        if (this_table < progress_.snapshot_tables.size()) ++progress_.snapshot_tables[this_table].rows;
-      }
+      // Progress is published every kProgressRows rows, not under a lock per row.
+      if (++unpublished == kProgressRows) publish();
       open = !stop.load() && out.Emit(std::move(c));
       return open;
     });
+    publish();
     if (!read) return core::Fail(read.error());
     total += *read;
     if (!open) return std::optional<BinlogPoint>();
@@ -310,6 +319,8 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
   auto backoff = std::chrono::milliseconds(100);
   auto last_tx_end = Clock::now();
   bool first_session = true;
+  bool reported_caught_up = false;
+  int events_since_progress = 0;
   while (!stop.load()) {
     auto stream = BinlogStream::Open(sopts, state.resume_point());
     if (!stream) {
@@ -353,23 +364,30 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
       if (fx.heartbeat || (state.has_skipped() && Clock::now() - last_tx_end > std::chrono::seconds(1))) {
         state.FlushSkipped(events, tokens);
       }
-      if (!tokens.empty()) last_tx_end = Clock::now();
+      const bool tx_ended = !tokens.empty();
+      if (tx_ended) last_tx_end = Clock::now();
       PushTokens(tokens);  // before the TxEnds reach the queue: Confirm may follow at once
-      {
+      // The progress lock and the position text are per transaction, not per
+      // event: a backlog reads several events per transaction. caught_up is
+      // cleared before the first rows reach the queue.
+      if (tx_ended || fx.heartbeat || (had_rows && reported_caught_up) || ++events_since_progress >= 64) {
+        events_since_progress = 0;
         std::lock_guard lock(mu_);
         progress_.received = state.received();
         progress_.last_commit_time_us = state.last_commit_time_us();
         if (fx.heartbeat) progress_.caught_up = true;
         if (had_rows) progress_.caught_up = false;
+        reported_caught_up = progress_.caught_up;
       }
-      const bool emitted = !events.empty();
       for (auto& e : events) {
         if (auto* change = std::get_if<core::RowChange>(&e)) MarkJson(*change);
         if (!out.Emit(std::move(e))) return {};
       }
       events.clear();
-      // Nothing lingers in a half-full chunk while we wait for the server.
-      if (fx.heartbeat || (emitted && !(*stream)->HasPendingData())) {
+      // Nothing lingers in a half-full chunk while we wait for the server. The
+      // server sends a transaction whole once committed, so rows before their
+      // XID need no flush: one socket check per transaction, not per event.
+      if (fx.heartbeat || (tx_ended && !(*stream)->HasPendingData())) {
         if (!out.Flush()) return {};
       }
     }

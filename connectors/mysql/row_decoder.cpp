@@ -9,6 +9,7 @@
 // header byte 0x80|n and an n-byte big-endian uncompressed length.
 #include "connectors/mysql/row_decoder.h"
 
+#include <algorithm>
 #include <string>
 
 #include "connectors/mysql/column_value.h"
@@ -94,11 +95,18 @@ core::Result<RowsHeader> DecodeRowsHeader(uint8_t type, std::string_view body, u
   return h;
 }
 
-core::Result<std::vector<core::Value>> DecodeRowImage(ByteReader& r, const TableMap& map,
-                                                      const std::vector<bool>& present,
-                                                      const std::vector<core::Value>* before) {
+namespace {
+
+bool BitAt(std::string_view bytes, size_t i) { return (static_cast<uint8_t>(bytes[i / 8]) >> (i % 8)) & 1; }
+
+// One image with the present-column count computed once per event: the NULL
+// bits are read straight from the event bytes, so an image allocates only its
+// values.
+core::Result<std::vector<core::Value>> DecodeImage(ByteReader& r, const TableMap& map,
+                                                   const std::vector<bool>& present, size_t present_count,
+                                                   const std::vector<core::Value>* before) {
   const size_t n = map.column_count();
-  std::vector<bool> partial(n, false);
+  std::vector<bool> partial;  // PARTIAL_UPDATE_ROWS only
   if (before != nullptr) {
     MYSQL_ASSIGN_OR_RETURN(uint64_t options, r.PackedInt());
     if (options & kPartialJsonUpdates) {
@@ -107,23 +115,21 @@ core::Result<std::vector<core::Value>> DecodeRowImage(ByteReader& r, const Table
         if (map.types[i] == kTypeJson) json_columns.push_back(i);
       }
       MYSQL_ASSIGN_OR_RETURN(std::string_view bits, r.Bytes((json_columns.size() + 7) / 8));
-      std::vector<bool> flags = LsbBits(bits, json_columns.size());
-      for (size_t k = 0; k < json_columns.size(); ++k) partial[json_columns[k]] = flags[k];
+      partial.assign(n, false);
+      for (size_t k = 0; k < json_columns.size(); ++k) partial[json_columns[k]] = BitAt(bits, k);
     }
   }
-  const size_t present_count = CountSet(present);
-  MYSQL_ASSIGN_OR_RETURN(std::string_view null_bytes, r.Bytes((present_count + 7) / 8));
-  std::vector<bool> nulls = LsbBits(null_bytes, present_count);
+  MYSQL_ASSIGN_OR_RETURN(std::string_view null_bits, r.Bytes((present_count + 7) / 8));
 
   std::vector<core::Value> image(n);
   size_t k = 0;
   for (size_t i = 0; i < n; ++i) {
     if (!present[i]) continue;  // stays Absent
-    if (nulls[k++]) {
+    if (BitAt(null_bits, k++)) {
       image[i] = core::Value::Null();
       continue;
     }
-    if (partial[i]) {
+    if (!partial.empty() && partial[i]) {
       MYSQL_ASSIGN_OR_RETURN(std::string_view diff, ReadBlobBytes(r, map.meta[i]));
       const core::Value& old = (*before)[i];
       if (old.is_absent()) {
@@ -150,12 +156,26 @@ core::Result<std::vector<core::Value>> DecodeRowImage(ByteReader& r, const Table
   return image;
 }
 
+}  // namespace
+
+core::Result<std::vector<core::Value>> DecodeRowImage(ByteReader& r, const TableMap& map,
+                                                      const std::vector<bool>& present,
+                                                      const std::vector<core::Value>* before) {
+  return DecodeImage(r, map, present, CountSet(present), before);
+}
+
 core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const TableMap& map) {
   if (header.column_count != map.column_count()) {
     return core::Fail(core::Error::BadData("rows event has " + std::to_string(header.column_count) +
                                            " columns, table map of " + map.database + "." + map.table +
                                            " has " + std::to_string(map.column_count())));
   }
+  if (header.columns_before.size() < map.column_count() ||
+      (header.kind == RowsKind::kUpdate && header.columns_after.size() < map.column_count())) {
+    return core::Fail(core::Error::BadData("rows event: column bitmap shorter than the table"));
+  }
+  const size_t before_count = CountSet(header.columns_before);
+  const size_t after_count = header.kind == RowsKind::kUpdate ? CountSet(header.columns_after) : 0;
   std::vector<Row> rows;
   ByteReader r(header.rows);
   while (!r.empty()) {
@@ -165,23 +185,29 @@ core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const T
     Row row;
     switch (header.kind) {
       case RowsKind::kWrite: {
-        MYSQL_ASSIGN_OR_RETURN(row.after, DecodeRowImage(r, map, header.columns_before, nullptr));
+        MYSQL_ASSIGN_OR_RETURN(row.after, DecodeImage(r, map, header.columns_before, before_count, nullptr));
         break;
       }
       case RowsKind::kDelete: {
-        MYSQL_ASSIGN_OR_RETURN(row.before, DecodeRowImage(r, map, header.columns_before, nullptr));
+        MYSQL_ASSIGN_OR_RETURN(row.before, DecodeImage(r, map, header.columns_before, before_count, nullptr));
         break;
       }
       case RowsKind::kUpdate: {
-        MYSQL_ASSIGN_OR_RETURN(row.before, DecodeRowImage(r, map, header.columns_before, nullptr));
-        MYSQL_ASSIGN_OR_RETURN(row.after, DecodeRowImage(r, map, header.columns_after,
-                                                         header.partial_json ? &row.before : nullptr));
+        MYSQL_ASSIGN_OR_RETURN(row.before, DecodeImage(r, map, header.columns_before, before_count, nullptr));
+        MYSQL_ASSIGN_OR_RETURN(row.after, DecodeImage(r, map, header.columns_after, after_count,
+                                                      header.partial_json ? &row.before : nullptr));
         break;
       }
     }
     if (r.offset() == start) {
       return core::Fail(core::Error::BadData("rows event of " + map.database + "." + map.table +
                                              " has row data but no column in its image"));
+    }
+    if (rows.empty()) {
+      // Rows of one event are alike in size: sized from the first, the vector
+      // does not regrow (and move every row) as it fills. Capped, so a damaged
+      // event with a tiny first row cannot reserve far more than it holds.
+      rows.reserve(std::min<size_t>(header.rows.size() / (r.offset() - start) + 1, 4096));
     }
     rows.push_back(std::move(row));
   }

@@ -82,7 +82,7 @@ void TableMapCache::SetEnumSetValues(const std::string& database, const std::str
   Reapply(database, table);
 }
 
-const TableMapCache::Entry& TableMapCache::Put(TableMap map) {
+const TableMapCache::Entry& TableMapCache::Put(TableMap map, std::string_view raw) {
   ApplyUnsigned(map);
   ApplyEnumSet(map);
   // A table keeps its schema object across table ids (ids change after
@@ -113,6 +113,13 @@ const TableMapCache::Entry& TableMapCache::Put(TableMap map) {
   Entry& entry = by_id_[id];
   entry.map = std::make_shared<const TableMap>(std::move(map));
   entry.schema = std::move(schema);
+  entry.raw.assign(raw);
+  return entry;
+}
+
+const TableMapCache::Entry* TableMapCache::FindUnchanged(uint64_t table_id, std::string_view raw) const {
+  const Entry* entry = Find(table_id);
+  if (entry == nullptr || raw.empty() || entry->raw != raw) return nullptr;
   return entry;
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -21,14 +22,20 @@ class TableMapCache {
   struct Entry {
     std::shared_ptr<const TableMap> map;
     std::shared_ptr<const core::TableSchema> schema;
+    std::string raw;  // the TABLE_MAP body `map` was decoded from ("" = not known)
   };
 
   // Stores a freshly decoded map. The schema object is reused while the
   // definition (types, metadata, names) is unchanged, so its version is stable
   // across the repeated TABLE_MAPs of every transaction.
-  const Entry& Put(TableMap map);
+  // `raw` is the event body it came from, for FindUnchanged.
+  const Entry& Put(TableMap map, std::string_view raw = {});
   // The entry for a table id, or nullptr when no TABLE_MAP was seen for it.
   const Entry* Find(uint64_t table_id) const;
+  // The entry of a table id whose TABLE_MAP body is byte for byte `raw`: the
+  // map is re-sent with every transaction, and decoding it again would give
+  // the same entry (catalog facts applied since are already in it).
+  const Entry* FindUnchanged(uint64_t table_id, std::string_view raw) const;
 
   // Column names from information_schema for tables logged without names
   // (binlog_row_metadata=MINIMAL). Applied to current and future maps.

@@ -1,40 +1,122 @@
 #include "core/model/json_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace cdc::core {
 
-void AppendJsonString(std::string& out, std::string_view s) {
+namespace {
+
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+
+// True when one of the 8 bytes in `x` is a control character (< 0x20), '"'
+// or '\\'. May report a clean block as dirty (a borrow), never the reverse,
+// so a dirty block is simply re-checked byte by byte.
+inline bool NeedsEscape8(uint64_t x) {
+  const uint64_t below_space = (x - kOnes * 0x20) & ~x;
+  const uint64_t quote = x ^ (kOnes * '"');
+  const uint64_t backslash = x ^ (kOnes * '\\');
+  const uint64_t is_quote = (quote - kOnes) & ~quote;
+  const uint64_t is_backslash = (backslash - kOnes) & ~backslash;
+  return ((below_space | is_quote | is_backslash) & kHighs) != 0;
+}
+
+inline bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+void AppendEscaped(std::string& out, unsigned char c) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  size_t run_start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run_start, i - run_start);
-    run_start = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xF]);
+  switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    default: {
+      const char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+      out.append(u, sizeof u);
     }
   }
-  out.append(s.data() + run_start, s.size() - run_start);
+}
+
+// Strings up to this length that need no escaping are quoted in a stack
+// buffer and appended once: ids, keys and most column values are short, and
+// the per-call overhead of several appends would cost more than the scan.
+constexpr size_t kShortString = 62;
+
+bool HasSpecial(const char* p, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t block;
+    std::memcpy(&block, p + i, sizeof block);
+    if (NeedsEscape8(block)) return true;
+  }
+  for (; i < n; ++i) {
+    if (NeedsEscape(static_cast<unsigned char>(p[i]))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  const char* p = s.data();
+  const size_t n = s.size();
+  if (n <= kShortString && !HasSpecial(p, n)) {
+    char quoted[kShortString + 2];
+    quoted[0] = '"';
+    std::memcpy(quoted + 1, p, n);
+    quoted[n + 1] = '"';
+    out.append(quoted, n + 2);
+    return;
+  }
+  // Longer text: skip clean runs 8 bytes at a time and copy them in one
+  // append; only a block holding a special byte goes byte by byte.
+  out.reserve(out.size() + n + 2);
+  out.push_back('"');
+  size_t run_start = 0;
+  size_t i = 0;
+  while (i < n) {
+    while (i + 8 <= n) {
+      uint64_t block;
+      std::memcpy(&block, p + i, sizeof block);
+      if (NeedsEscape8(block)) break;
+      i += 8;
+    }
+    const size_t block_end = std::min(i + 8, n);
+    for (; i < block_end; ++i) {
+      const unsigned char c = static_cast<unsigned char>(p[i]);
+      if (!NeedsEscape(c)) continue;
+      out.append(p + run_start, i - run_start);
+      run_start = i + 1;
+      AppendEscaped(out, c);
+    }
+  }
+  out.append(p + run_start, n - run_start);
   out.push_back('"');
 }
 
 std::string Base64Encode(std::string_view raw) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   out.reserve((raw.size() + 2) / 3 * 4);
   size_t i = 0;

@@ -26,23 +26,36 @@ const char* ValueKindName(ValueKind kind) {
 }
 
 std::string Value::ToText() const {
+  std::string out;
+  AppendText(out);
+  return out;
+}
+
+void Value::AppendText(std::string& out) const {
   switch (kind_) {
     case ValueKind::kAbsent:
     case ValueKind::kNull:
-      return {};
+      return;
     case ValueKind::kBool:
-      return scalar_.b ? "true" : "false";
-    case ValueKind::kInt:
-      return std::to_string(scalar_.i);
+      out += scalar_.b ? "true" : "false";
+      return;
+    case ValueKind::kInt: {
+      char buf[24];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, scalar_.i);
+      out.append(buf, end);
+      return;
+    }
     case ValueKind::kDouble: {
       char buf[32];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, scalar_.d);
-      return std::string(buf, end);
+      out.append(buf, end);
+      return;
     }
     case ValueKind::kBytes:
-      return Base64Encode(text_);
+      out += Base64Encode(text_);
+      return;
     default:
-      return text_;
+      out += text_;
   }
 }
 

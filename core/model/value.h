@@ -76,6 +76,8 @@ class Value {
   // Plain text rendering for text templates and comparisons: NULL/absent render
   // as "", booleans as "true"/"false", numbers as written, bytes as base64.
   std::string ToText() const;
+  // Appends what ToText returns, without a temporary string.
+  void AppendText(std::string& out) const;
 
   bool operator==(const Value& o) const;
 

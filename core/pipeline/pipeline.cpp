@@ -18,6 +18,9 @@ constexpr auto kStateWriteInterval = std::chrono::seconds(1);
 constexpr auto kConfirmInterval = std::chrono::milliseconds(50);
 constexpr auto kLagCheckInterval = std::chrono::seconds(1);
 constexpr int64_t kAutomationWindowUs = 3600LL * 1000 * 1000;
+// Handled chunks kept for the reader to overwrite (ChangeWriter): a few are
+// enough to keep it supplied, and bound the memory old events hold.
+constexpr size_t kRecycledChunks = 4;
 
 int64_t NowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -68,12 +71,14 @@ Pipeline::Pipeline(PipelineOptions options, Source& source, Mapping& mapping,
 Status Pipeline::Run(const std::atomic<bool>& stop) {
   auto log = Logger("pipeline");
   ChangeQueue queue(options_.queue_chunks);
+  // Handled chunks go back to the reader, whose next events overwrite them.
+  ChunkPool recycled(kRecycledChunks);
   std::atomic<bool> source_stop{false};
   std::atomic<bool> source_finished{false};
   Status source_status;
 
   std::thread reader([&] {
-    ChangeWriter writer(queue);
+    ChangeWriter writer(queue, &recycled);
     source_status = source_.Run(writer, source_stop);
     if (source_status) writer.Flush();
     source_finished = true;
@@ -118,10 +123,13 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
         // TxEnd tracked, so nothing of it is confirmed.
         if (stop) break;
         if (auto st = Handle(event); !st) {
+          ReportChanges();
           stop_reader();
           return st;
         }
       }
+      recycled.Return(std::move(*chunk));
+      ReportChanges();
     } else if (source_finished && queue.Size() == 0) {
       reader.join();
       if (!source_status) {
@@ -158,6 +166,12 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
   return {};
 }
 
+void Pipeline::ReportChanges() {
+  if (changes_unreported_ == 0) return;
+  changes_.Add(static_cast<double>(changes_unreported_));
+  changes_unreported_ = 0;
+}
+
 Status Pipeline::Handle(SourceEvent& event) {
   if (auto* change = std::get_if<RowChange>(&event)) return HandleChange(*change);
   if (auto* end = std::get_if<TxEnd>(&event)) {
@@ -178,7 +192,7 @@ Status Pipeline::Handle(SourceEvent& event) {
 }
 
 Status Pipeline::HandleChange(RowChange& change) {
-  changes_.Add();
+  ++changes_unreported_;
   records_.clear();
   failures_.clear();
   mapping_.Apply(change, records_, failures_);

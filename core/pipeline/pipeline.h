@@ -62,6 +62,9 @@ class Pipeline : public AckListener {
   void NoteEventWindow(const Record& record);
   void NoteTxEnd(const TxEnd& end);
   void ObserveLag();
+  // Adds the changes counted since the last call to the metric: once per
+  // chunk, not an atomic update per row.
+  void ReportChanges();
 
   PipelineOptions options_;
   Source& source_;
@@ -72,6 +75,7 @@ class Pipeline : public AckListener {
   Checkpointer checkpointer_;
 
   std::vector<Record> records_;              // reused per change
+  uint64_t changes_unreported_ = 0;          // see ReportChanges
   std::vector<MappingFailure> failures_;     // reused per change
   std::optional<Position> last_confirmed_;
   std::chrono::steady_clock::time_point last_state_write_{};

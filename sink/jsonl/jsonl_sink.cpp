@@ -15,7 +15,19 @@ namespace {
 class JsonlSink final : public core::Sink {
  public:
   JsonlSink(const JsonlSinkOptions& options, core::AckListener& listener, core::Metrics& metrics)
-      : options_(options), listener_(listener), metrics_(metrics, options.name) {}
+      : options_(options), listener_(listener), metrics_(metrics, options.name) {
+    // The constant parts of a line, quoted once rather than per record.
+    for (auto kind :
+         {core::RecordKind::kContactUpsert, core::RecordKind::kContactDelete, core::RecordKind::kEvent}) {
+      std::string& prefix = kind_prefix_[static_cast<size_t>(kind)];
+      prefix = "{\"kind\":";
+      core::AppendJsonString(prefix, core::RecordKindName(kind));
+      prefix += ",\"user_id\":";
+    }
+    default_destination_ = ",\"destination\":";
+    core::AppendJsonString(default_destination_, options_.name);
+    default_destination_ += ",\"item\":";
+  }
   ~JsonlSink() override { Stop(); }
 
   core::Status Start() override {
@@ -39,16 +51,24 @@ class JsonlSink final : public core::Sink {
     if (failure_) return core::Fail(*failure_);
     if (out_ == nullptr) return core::Fail(core::Error::Bug("jsonl sink used before Start"));
     line_.clear();
-    line_ += "{\"kind\":";
-    core::AppendJsonString(line_, core::RecordKindName(record.kind));
-    line_ += ",\"user_id\":";
+    line_ += kind_prefix_[static_cast<size_t>(record.kind)];
     core::AppendJsonString(line_, record.user_id);
-    line_ += ",\"destination\":";
-    core::AppendJsonString(line_, record.destination.empty() ? options_.name : record.destination);
-    line_ += ",\"item\":";
-    line_ += record.json.empty() ? "null" : record.json;
+    if (record.destination.empty()) {
+      line_ += default_destination_;
+    } else {
+      line_ += ",\"destination\":";
+      core::AppendJsonString(line_, record.destination);
+      line_ += ",\"item\":";
+    }
+    // Two appends, not a ternary: mixing a literal and a string would copy the item.
+    if (record.json.empty()) {
+      line_ += "null";
+    } else {
+      line_ += record.json;
+    }
     line_ += "}\n";
-    if (std::fwrite(line_.data(), 1, line_.size(), out_) != line_.size()) {
+    // mu_ already serialises every use of out_: skip stdio's own lock per line.
+    if (fwrite_unlocked(line_.data(), 1, line_.size(), out_) != line_.size()) {
       failure_ = core::Error::Fatal("sink " + options_.name + ": cannot write " + options_.path + ": " +
                                     std::strerror(errno));
       return core::Fail(*failure_);
@@ -91,6 +111,8 @@ class JsonlSink final : public core::Sink {
   std::FILE* out_ = nullptr;  // guarded by mu_
   bool owned_ = false;
   std::string line_;
+  std::string kind_prefix_[3];       // `{"kind":"...","user_id":` per RecordKind
+  std::string default_destination_;  // `,"destination":"<name>","item":`
   std::optional<core::Error> failure_;
 };
 

@@ -22,16 +22,7 @@ MAPPINGS = """  - table: public.customers
       attributes:
         _email: "{email}"
     on_delete: delete_contact
-  - table: public.orders
-    event:
-      type: purchase
-      id: "order-{id}"
-      user_id: "{customer_id}"
-      date: "{created_at}"
-      parameters:
-        amount: "{amount}"
-        currency: "EUR"
-"""
+""" + harness.purchase_mapping("public.orders", '"EUR"')
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$')
 

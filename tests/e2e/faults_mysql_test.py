@@ -11,7 +11,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 import harness  # noqa: E402
-from harness import Connector, Emulator, mariadb, mariadb_json, wait_for  # noqa: E402
+from harness import Connector, mariadb, mariadb_json, wait_for  # noqa: E402
 
 
 def create_table(name, rows=20):
@@ -48,16 +48,7 @@ def dump_threads():
     return [r[0] for r in mariadb("SELECT id FROM information_schema.processlist WHERE command LIKE 'Binlog Dump%'")]
 
 
-class MariadbFaults(unittest.TestCase):
-    def setUp(self):
-        self.emulator = Emulator()
-        self.connector = None
-
-    def tearDown(self):
-        if self.connector and self.connector.proc and self.connector.proc.poll() is None:
-            self.connector.proc.kill()
-            self.connector.proc.wait()
-        self.emulator.stop()
+class MariadbFaults(harness.EmulatorCase):
 
     def assert_in_sync(self, table, timeout=60):
         want = expected(table)

@@ -14,7 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 import harness  # noqa: E402
-from harness import Connector, Emulator, psql, psql_json, wait_for  # noqa: E402
+from harness import Connector, psql, psql_json, wait_for  # noqa: E402
 
 WITH_POSTGRES = os.path.join(os.environ.get("CDC_SOURCE_DIR", ""), "tests", "lib", "with-postgres.sh")
 
@@ -48,16 +48,7 @@ mappings:
         _email: "{{email}}"
         plan: "{{plan}}"
     on_delete: delete_contact
-  - table: public.{prefix}_orders
-    event:
-      type: purchase
-      id: "order-{{id}}"
-      user_id: "{{customer_id}}"
-      date: "{{created_at}}"
-      parameters:
-        amount: "{{amount}}"
-        currency: "EUR"
-"""
+{harness.purchase_mapping(f"public.{prefix}_orders", '"EUR"')}"""
 
 
 def expected_contacts(prefix):
@@ -85,16 +76,7 @@ def drop_slot(slot):
     psql(f"SELECT pg_drop_replication_slot('{slot}') FROM pg_replication_slots WHERE slot_name = '{slot}'")
 
 
-class PostgresFaults(unittest.TestCase):
-    def setUp(self):
-        self.emulator = Emulator()
-        self.connector = None
-
-    def tearDown(self):
-        if self.connector and self.connector.proc and self.connector.proc.poll() is None:
-            self.connector.proc.kill()
-            self.connector.proc.wait()
-        self.emulator.stop()
+class PostgresFaults(harness.EmulatorCase):
 
     def assert_in_sync(self, prefix, timeout=60):
         want = expected_contacts(prefix)

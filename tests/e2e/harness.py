@@ -8,6 +8,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import unittest
 import urllib.error
 import urllib.request
 
@@ -118,10 +119,16 @@ class Connector:
         return out.returncode
 
     def start(self, *extra):
-        log = open(self.log_path, "a")
-        self.proc = subprocess.Popen([CONNECTOR, "run", "-c", self.config, "--log-format", "text", *extra],
-                                     stdout=log, stderr=log, env=self.env())
+        with open(self.log_path, "a") as log:  # the child keeps its own copy of the descriptor
+            self.proc = subprocess.Popen([CONNECTOR, "run", "-c", self.config, "--log-format", "text", *extra],
+                                         stdout=log, stderr=log, env=self.env())
         return self.proc
+
+    def kill(self):
+        """SIGKILL (a crash) if still running, and reap it."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
 
     def signal(self, sig):
         if self.proc and self.proc.poll() is None:
@@ -133,6 +140,33 @@ class Connector:
     def log(self):
         with open(self.log_path) as f:
             return f.read()
+
+
+class EmulatorCase(unittest.TestCase):
+    """A test with its own emulator and at most one running connector (killed if a test left it running)."""
+
+    def setUp(self):
+        self.emulator = Emulator()
+        self.connector = None
+
+    def tearDown(self):
+        if self.connector:
+            self.connector.kill()
+        self.emulator.stop()
+
+
+def purchase_mapping(table, currency='"{currency}"'):
+    """The `purchase` event mapping of an orders table (id, customer_id, amount, created_at)."""
+    return f"""  - table: {table}
+    event:
+      type: purchase
+      id: "order-{{id}}"
+      user_id: "{{customer_id}}"
+      date: "{{created_at}}"
+      parameters:
+        amount: "{{amount}}"
+        currency: {currency}
+"""
 
 
 def sink_yaml(emulator, extra=""):

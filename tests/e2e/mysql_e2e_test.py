@@ -49,16 +49,7 @@ mappings:
         visits: "{visits}"
         born: "{born}"
         last_seen: "{last_seen}"
-  - table: orders
-    event:
-      type: purchase
-      id: "order-{id}"
-      user_id: "{customer_id}"
-      date: "{created_at}"
-      parameters:
-        amount: "{amount}"
-        currency: "{currency}"
-"""
+""" + harness.purchase_mapping("orders")
 
 CUSTOMER_JSON = ("JSON_OBJECT('id', id, 'email', email, 'first_name', first_name, 'plan', plan, 'tags', tags, "
                  "'score', score, 'visits', visits, 'born', born, 'last_seen', last_seen)")

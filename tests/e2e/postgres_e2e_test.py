@@ -46,16 +46,7 @@ mappings:
         notes_len: "{notes}"
         signed_up: "{signed_up}"
     on_delete: delete_contact
-  - table: public.orders
-    event:
-      type: purchase
-      id: "order-{id}"
-      user_id: "{customer_id}"
-      date: "{created_at}"
-      parameters:
-        amount: "{amount}"
-        currency: "{currency}"
-"""
+""" + harness.purchase_mapping("public.orders")
 
 
 def expected_contacts():

@@ -12,7 +12,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import DATASOURCE, PROJECT, TOKEN, Connector, Emulator, psql, psql_json, wait_for  # noqa: E402
+from harness import DATASOURCE, PROJECT, Connector, Emulator, psql, psql_json, wait_for  # noqa: E402
 
 PRODUCT_TOKEN = "product-token-b-0123456789"
 DS_TOKEN_B = "datasource-token-b-0123456789"

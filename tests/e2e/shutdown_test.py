@@ -52,16 +52,7 @@ mappings:
       user_id: "{{id}}"
       attributes:
         _email: "{{email}}"
-  - table: public.{prefix}_orders
-    event:
-      type: purchase
-      id: "order-{{id}}"
-      user_id: "{{customer_id}}"
-      date: "{{created_at}}"
-      parameters:
-        amount: "{{amount}}"
-        currency: "EUR"
-"""
+{harness.purchase_mapping(f"public.{prefix}_orders", '"EUR"')}"""
 
 
 def lsn_int(text):

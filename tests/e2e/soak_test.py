@@ -38,16 +38,7 @@ mappings:
         plan: "{{plan}}"
         score: "{{score}}"
     on_delete: delete_contact
-  - table: public.soak_orders
-    event:
-      type: purchase
-      id: "order-{{id}}"
-      user_id: "{{customer_id}}"
-      date: "{{created_at}}"
-      parameters:
-        amount: "{{amount}}"
-        currency: "EUR"
-"""
+{orders}"""
 
 
 def rss_kb(pid):
@@ -99,7 +90,8 @@ class Soak(unittest.TestCase):
                 INSERT INTO soak_customers SELECT g, 'u' || g || '@example.com', 'free', 0
                   FROM generate_series(1, 500) g;""")
         emulator = Emulator("--seed", "7")
-        connector = Connector(CONFIG.format(dsn=os.environ["CDC_PG_DSN"], sink=harness.sink_yaml(emulator)))
+        connector = Connector(CONFIG.format(dsn=os.environ["CDC_PG_DSN"], sink=harness.sink_yaml(emulator),
+                                            orders=harness.purchase_mapping("public.soak_orders", '"EUR"')))
         try:
             emulator.post("/_emulator/faults", FAULTS)
             connector.start()

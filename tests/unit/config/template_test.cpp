@@ -41,6 +41,23 @@ class TemplateTest : public ::testing::Test {
     return v ? **v : Value::Absent();
   }
 
+  // Renders with AppendText after a prefix; returns the kind and the text after it.
+  std::pair<ValueKind, std::string> RenderText(const Template& t, const std::map<std::string, Value>& values) {
+    std::vector<Value> row;
+    std::vector<int> index;
+    for (const std::string& name : slots_.names()) {
+      auto it = values.find(name);
+      index.push_back(static_cast<int>(row.size()));
+      row.push_back(it == values.end() ? Value::Absent() : it->second);
+    }
+    Value scratch;
+    std::string out = "prefix:";
+    auto kind = t.AppendText(RowView(row, index), out, scratch);
+    EXPECT_TRUE(kind) << (kind ? "" : kind.error().message);
+    EXPECT_EQ(out.substr(0, 7), "prefix:");
+    return {kind ? *kind : ValueKind::kAbsent, out.substr(7)};
+  }
+
   ColumnSlots slots_;
 };
 
@@ -74,6 +91,23 @@ TEST_F(TemplateTest, NullRendersEmptyInsideText) {
 TEST_F(TemplateTest, AbsentValueMakesATextTemplateAbsent) {
   Template t = Compile("{id}:{name}");
   EXPECT_TRUE(Render(t, {{"id", Value::Int(1)}}).is_absent());
+}
+
+TEST_F(TemplateTest, AppendTextRendersLikeEvaluateAndTellsAbsentAndNullApart) {
+  Template typed = Compile("{id}");
+  Template text = Compile("order-{id}/{name | upper}");
+  Template constant = Compile("purchase");
+  using Result = std::pair<ValueKind, std::string>;
+  EXPECT_EQ(RenderText(typed, {{"id", Value::Int(42)}}), Result(ValueKind::kInt, "42"));
+  EXPECT_EQ(RenderText(typed, {{"id", Value::Null()}}), Result(ValueKind::kNull, ""));
+  EXPECT_EQ(RenderText(typed, {}), Result(ValueKind::kAbsent, ""));
+  EXPECT_EQ(RenderText(text, {{"id", Value::Int(7)}, {"name", Value::String("ab")}}),
+            Result(ValueKind::kString, "order-7/AB"));
+  EXPECT_EQ(RenderText(text, {{"id", Value::Null()}, {"name", Value::String("x")}}),
+            Result(ValueKind::kString, "order-/X"));
+  // An absent placeholder leaves nothing behind, not a half-rendered prefix.
+  EXPECT_EQ(RenderText(text, {{"id", Value::Int(7)}}), Result(ValueKind::kAbsent, ""));
+  EXPECT_EQ(RenderText(constant, {}), Result(ValueKind::kString, "purchase"));
 }
 
 TEST_F(TemplateTest, LiteralOnlyTemplateIsConstantText) {

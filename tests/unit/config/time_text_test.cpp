@@ -36,6 +36,27 @@ TEST(TimeText, FormatsEventDatesWithMilliseconds) {
   EXPECT_EQ(FormatEventDate(Parse("2000-02-29T23:59:59.999999Z")), "2000-02-29T23:59:59.999Z");
 }
 
+TEST(TimeText, EventDatesAlternatingBetweenDaysKeepTheirOwnDate) {
+  // The day part is cached per thread: switching days must never reuse a stale one.
+  const int64_t day = 86400LL * 1000000;
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(FormatEventDate(1709634030123456), "2024-03-05T10:20:30.123Z");
+    EXPECT_EQ(FormatEventDate(1709634030123456 + day), "2024-03-06T10:20:30.123Z");
+    EXPECT_EQ(FormatEventDate(-1), "1969-12-31T23:59:59.999Z");
+    EXPECT_EQ(FormatEventDate(8100LL * 366 * day), "0000-01-01T00:00:00.000Z");
+    EXPECT_EQ(FormatEventDate(1709634030123456 + 5), "2024-03-05T10:20:30.123Z");
+  }
+}
+
+TEST(TimeText, AppendEventDateWritesAfterExistingText) {
+  std::string out = "\"_event_date\":\"";
+  AppendEventDate(out, 1709634030123456);
+  EXPECT_EQ(out, "\"_event_date\":\"2024-03-05T10:20:30.123Z");
+  out += "|";
+  AppendEventDate(out, 8100LL * 366 * 86400 * 1000000);  // beyond year 9999
+  EXPECT_EQ(out, "\"_event_date\":\"2024-03-05T10:20:30.123Z|0000-01-01T00:00:00.000Z");
+}
+
 TEST(TimeText, ValueKindsConvertToEpoch) {
   EXPECT_EQ(*ValueToEpochMicros(core::Value::Date("2024-03-05")), 1709596800000000);
   EXPECT_EQ(*ValueToEpochMicros(core::Value::Int(1709596800)), 1709596800000000);

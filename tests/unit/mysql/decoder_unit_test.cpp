@@ -190,6 +190,41 @@ TEST(EventDecoder, SignednessFromInformationSchemaMakesMysql57UnsignedValuesPosi
   EXPECT_GE(rows->rows.at(0).after[0].as_int(), 0);
 }
 
+TEST(EventDecoder, RepeatedTableMapBytesReuseTheEntryWithCatalogFactsApplied) {
+  std::string file = BinlogBytes("boxercrab/16_xid.binlog");
+  EventDecoder d;
+  std::string_view table_map;
+  for (const auto& e : SplitEvents(file)) {
+    auto r = d.Decode(e.bytes);
+    ASSERT_TRUE(r.has_value());
+    if (r->As<std::shared_ptr<const TableMap>>()) table_map = e.bytes;
+  }
+  ASSERT_FALSE(table_map.empty());
+  auto decode_map = [&d, table_map]() {
+    auto r = d.Decode(table_map);
+    EXPECT_TRUE(r.has_value());
+    return *r->As<std::shared_ptr<const TableMap>>();
+  };
+  auto first = decode_map();
+  EXPECT_EQ(decode_map(), first) << "the same bytes give the cached map";
+  const auto* entry = d.table_maps().Find(first->table_id);
+  ASSERT_NE(entry, nullptr);
+  auto schema = entry->schema;
+
+  std::vector<std::string> names;
+  for (size_t i = 0; i < first->column_count(); ++i) names.push_back("c" + std::to_string(i));
+  d.table_maps().SetColumnNames(first->database, first->table, names);
+  auto renamed = decode_map();
+  EXPECT_EQ(d.table_maps().Find(renamed->table_id)->schema->columns, names)
+      << "names supplied after the first decode stay on the reused entry";
+
+  d.table_maps().InvalidateAll();
+  auto fresh = decode_map();
+  EXPECT_NE(fresh, first) << "after DDL the bytes are decoded again";
+  EXPECT_EQ(fresh->types, first->types);
+  EXPECT_NE(d.table_maps().Find(fresh->table_id)->schema->columns, names) << "supplied names were dropped";
+}
+
 // Frames a body as a v4 event without checksum.
 std::string Frame(uint8_t type, const std::string& body, uint16_t flags = 0) {
   std::string e(19, '\0');

@@ -2,8 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cassert>
+#include <cctype>
 #include <iterator>
+#include <string_view>
 
 namespace cdc::sink {
 
@@ -57,13 +60,135 @@ Batch Unmerge(Batch& batch, const std::vector<size_t>& items) {
   return out;
 }
 
-bool MergeContactItem(std::string& into, const std::string& later) {
+namespace {
+
+// One member of a JSON object as written: the key with its quotes and the
+// value's text, both views into the item.
+struct Member {
+  std::string_view key;
+  std::string_view value;
+};
+
+size_t SkipSpace(std::string_view text, size_t at) {
+  while (at < text.size() && std::string_view(" \t\n\r").find(text[at]) != std::string_view::npos) ++at;
+  return at;
+}
+
+// End of the string starting at `at` (a quote), or npos.
+size_t StringEnd(std::string_view text, size_t at) {
+  for (size_t i = at + 1; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      ++i;
+    } else if (text[i] == '"') {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// End of the value starting at `at`, or npos when it is not one we can vouch
+// for (the caller then falls back to a full parse).
+size_t ValueEnd(std::string_view text, size_t at) {
+  if (at >= text.size()) return std::string_view::npos;
+  const char c = text[at];
+  if (c == '"') return StringEnd(text, at);
+  if (c == '{' || c == '[') {
+    int depth = 0;
+    for (size_t i = at; i < text.size(); ++i) {
+      if (text[i] == '"') {
+        i = StringEnd(text, i);
+        if (i == std::string_view::npos) return i;
+        --i;
+      } else if (text[i] == '{' || text[i] == '[') {
+        ++depth;
+      } else if ((text[i] == '}' || text[i] == ']') && --depth == 0) {
+        return i + 1;
+      }
+    }
+    return std::string_view::npos;
+  }
+  for (std::string_view literal : {"true", "false", "null"}) {
+    if (text.substr(at, literal.size()) == literal) return at + literal.size();
+  }
+  if (c != '-' && (c < '0' || c > '9')) return std::string_view::npos;
+  size_t i = at + 1;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.' ||
+                             text[i] == 'e' || text[i] == 'E' || text[i] == '+' || text[i] == '-')) {
+    ++i;
+  }
+  return i;
+}
+
+// The members of a JSON object, or false when `text` is not a plain object
+// (or a key is escaped, where equal keys could be written differently).
+bool SplitObject(std::string_view text, std::vector<Member>& members) {
+  size_t at = SkipSpace(text, 0);
+  if (at >= text.size() || text[at] != '{') return false;
+  at = SkipSpace(text, at + 1);
+  if (at < text.size() && text[at] == '}') return SkipSpace(text, at + 1) == text.size();
+  for (;;) {
+    if (at >= text.size() || text[at] != '"') return false;
+    const size_t key_end = StringEnd(text, at);
+    if (key_end == std::string_view::npos) return false;
+    const std::string_view key = text.substr(at, key_end - at);
+    if (key.find('\\') != std::string_view::npos) return false;
+    at = SkipSpace(text, key_end);
+    if (at >= text.size() || text[at] != ':') return false;
+    at = SkipSpace(text, at + 1);
+    const size_t value_end = ValueEnd(text, at);
+    if (value_end == std::string_view::npos) return false;
+    members.push_back({key, text.substr(at, value_end - at)});
+    at = SkipSpace(text, value_end);
+    if (at >= text.size()) return false;
+    if (text[at] == '}') return SkipSpace(text, at + 1) == text.size();
+    if (text[at] != ',') return false;
+    at = SkipSpace(text, at + 1);
+  }
+}
+
+// The general case: parse both, merge, serialise again.
+bool MergeByParsing(std::string& into, const std::string& later) {
   // ordered_json keeps the attributes in the order the mapping wrote them.
   auto base = nlohmann::ordered_json::parse(into, nullptr, false);
   auto update = nlohmann::ordered_json::parse(later, nullptr, false);
   if (!base.is_object() || !update.is_object()) return false;
   for (auto& [key, value] : update.items()) base[key] = std::move(value);
   into = base.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return true;
+}
+
+}  // namespace
+
+bool MergeContactItem(std::string& into, const std::string& later) {
+  // Items come from the mapping as compact objects: merge the members as
+  // written, without a DOM (which also keeps every number's exact text).
+  std::vector<Member> merged;
+  std::vector<Member> update;
+  merged.reserve(16);
+  update.reserve(16);
+  if (!SplitObject(into, merged) || !SplitObject(later, update)) return MergeByParsing(into, later);
+  for (const Member& member : update) {
+    auto same =
+        std::find_if(merged.begin(), merged.end(), [&](const Member& m) { return m.key == member.key; });
+    if (same != merged.end()) {
+      same->value = member.value;
+    } else {
+      merged.push_back(member);
+    }
+  }
+  std::string out;
+  size_t size = 2;
+  for (const Member& m : merged) size += m.key.size() + m.value.size() + 2;
+  out.reserve(size);
+  out += '{';
+  for (const Member& m : merged) {
+    if (out.size() > 1) out += ',';
+    out += m.key;
+    out += ':';
+    out += m.value;
+  }
+  out += '}';
+  into = std::move(out);
   return true;
 }
 

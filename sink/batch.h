@@ -47,6 +47,8 @@ Batch Unmerge(Batch& batch, const std::vector<size_t>& items);
 // the later value of each attribute wins, attributes only the earlier one
 // has are kept (as if both had been applied in order: omitted keeps, null
 // clears). False, leaving `into` unchanged, when either is not a JSON object.
+// Compact objects as the mapping writes them are merged member by member as
+// written (values keep their exact text); anything else is parsed.
 bool MergeContactItem(std::string& into, const std::string& later);
 
 // The request body: a JSON array joined from each record's already serialised

@@ -4,8 +4,9 @@
 // endpoint of the lane's front record, every queued record of that endpoint
 // whose user has nothing earlier still queued in the lane, so no record
 // overtakes one of its own user; queued contact upserts of a user already in
-// a contact batch are merged into its item. Not thread-safe: the sink guards
-// it with its mutex.
+// a contact batch are merged into its item. A delete batch holds deletes of
+// distinct users (one request each, sent side by side). Not thread-safe: the
+// sink guards it with its mutex.
 #pragma once
 
 #include <array>
@@ -25,7 +26,8 @@ class OrderingLanes {
   using Clock = std::chrono::steady_clock;
 
   // `coalesce`: merge queued contact upserts of one user (events never are).
-  OrderingLanes(size_t lanes, size_t batch_size, bool coalesce = true);
+  // `max_deletes`: deletes per delete batch (1: one by one).
+  OrderingLanes(size_t lanes, size_t batch_size, bool coalesce = true, size_t max_deletes = 1);
 
   size_t LaneCount() const { return lanes_.size(); }
   size_t batch_size() const { return batch_size_; }
@@ -40,13 +42,13 @@ class OrderingLanes {
   // Appends to the user's lane.
   Pushed Push(core::Record record, Clock::time_point now);
 
-  bool Empty(size_t lane) const { return lanes_[lane].queue.empty(); }
-  size_t Size(size_t lane) const { return lanes_[lane].queue.size(); }
+  bool Empty(size_t lane) const { return lanes_[lane].live == 0; }
+  size_t Size(size_t lane) const { return lanes_[lane].live; }
 
   // Waiting is not worth it: the lane holds a full batch of the front
   // record's endpoint, or batch_size records in all (traffic is not light:
   // a record of the minority endpoint must not wait for its own kind to fill
-  // a batch), or a delete is in front (deletes are always single).
+  // a batch), or a delete is in front (deletes never wait).
   // Otherwise the sink lingers.
   bool FrontRunClosed(size_t lane) const;
 
@@ -56,8 +58,8 @@ class OrderingLanes {
   // Endpoint of the front record (the lane must not be empty).
   Endpoint FrontEndpoint(size_t lane) const;
 
-  // Removes and returns the next batch (at most batch_size items; one for a
-  // delete), as described above.
+  // Removes and returns the next batch (at most batch_size items; at most
+  // max_deletes deletes of distinct users), as described above.
   Batch TakeRun(size_t lane);
 
   // True when the lane holds an event or a delete for one of `batch`'s users:
@@ -68,15 +70,20 @@ class OrderingLanes {
   struct Queued {
     core::Record record;
     Clock::time_point queued_at;
+    bool taken = false;  // left in a batch; the entry is dropped once it reaches the front
   };
+  // A batch leaves holes where its records were instead of moving every
+  // record that stays; the front entry is always one still queued.
   struct Lane {
     std::deque<Queued> queue;
+    size_t live = 0;                                    // entries not taken
     std::array<size_t, kEndpointCount> per_endpoint{};  // queued records by endpoint
   };
   // For each queued record: the batch slot it goes to, or kStays.
   std::vector<size_t> PlanBatch(const Lane& lane, Endpoint endpoint, size_t& slots) const;
 
   size_t batch_size_;
+  size_t max_deletes_;
   bool coalesce_;
   std::vector<Lane> lanes_;
 };

@@ -22,6 +22,11 @@ std::optional<std::string> Header(CURL* easy, const char* name) {
 
 std::once_flag global_init;
 
+// Finished handles kept for the next request: a fresh handle per request
+// costs its allocation and every option again (a DELETE per contact makes
+// that per record).
+constexpr size_t kMaxIdleHandles = 64;
+
 }  // namespace
 
 struct HttpClient::Transfer {
@@ -30,10 +35,6 @@ struct HttpClient::Transfer {
   std::string response_body;
   char error[CURL_ERROR_SIZE] = {0};
   Callback done;
-
-  ~Transfer() {
-    if (easy) curl_easy_cleanup(easy);
-  }
 };
 
 core::Result<std::unique_ptr<HttpClient>> HttpClient::Create(const Options& options) {
@@ -47,6 +48,9 @@ core::Result<std::unique_ptr<HttpClient>> HttpClient::Create(const Options& opti
 
 HttpClient::HttpClient(const Options& options) : options_(options) {
   multi_ = curl_multi_init();
+  if (multi_ && options.max_connections > 0) {
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, options.max_connections);
+  }
   const std::string auth = options.token_header.empty() ? "Authorization: Bearer " + options.token
                                                         : options.token_header + ": " + options.token;
   headers_ = curl_slist_append(nullptr, auth.c_str());
@@ -57,18 +61,45 @@ HttpClient::HttpClient(const Options& options) : options_(options) {
 }
 
 HttpClient::~HttpClient() {
-  for (auto& [easy, transfer] : transfers_) curl_multi_remove_handle(multi_, easy);
+  for (auto& [easy, transfer] : transfers_) {
+    curl_multi_remove_handle(multi_, easy);
+    curl_easy_cleanup(easy);
+  }
   transfers_.clear();
+  for (CURL* easy : idle_) curl_easy_cleanup(easy);
   if (multi_) curl_multi_cleanup(multi_);
   if (headers_) curl_slist_free_all(headers_);
 }
 
 CURL* HttpClient::NewHandle(Transfer& transfer) {
-  CURL* easy = curl_easy_init();
-  if (easy == nullptr) return nullptr;
+  CURL* easy = nullptr;
+  if (!idle_.empty()) {
+    easy = idle_.back();  // its fixed options are still set
+    idle_.pop_back();
+  } else {
+    easy = curl_easy_init();
+    if (easy == nullptr) return nullptr;
+    SetFixedOptions(easy);
+  }
   transfer.easy = easy;
   const HttpRequest& request = transfer.request;
   curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer.response_body);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error);
+  // A reused handle still has the previous request's method: set all of it.
+  if (request.method == "POST") {
+    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, nullptr);
+    curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
+  } else {
+    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method == "GET" ? nullptr : request.method.c_str());
+  }
+  return easy;
+}
+
+void HttpClient::SetFixedOptions(CURL* easy) const {
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers_);
   curl_easy_setopt(easy, CURLOPT_USERAGENT, "instasent-cdc/0.1");
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
@@ -82,16 +113,14 @@ CURL* HttpClient::NewHandle(Transfer& transfer) {
   if (!options_.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options_.ca_file.c_str());
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, AppendBody);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer.response_body);
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error);
-  if (request.method == "POST") {
-    curl_easy_setopt(easy, CURLOPT_POST, 1L);
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.data());
-  } else if (request.method != "GET") {
-    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+}
+
+void HttpClient::Release(CURL* easy) {
+  if (idle_.size() < kMaxIdleHandles) {
+    idle_.push_back(easy);
+  } else {
+    curl_easy_cleanup(easy);
   }
-  return easy;
 }
 
 HttpResponse HttpClient::Finish(Transfer& transfer, int code) {
@@ -117,6 +146,7 @@ void HttpClient::Send(HttpRequest request, Callback done) {
   transfer->done = std::move(done);
   CURL* easy = NewHandle(*transfer);
   if (easy == nullptr || curl_multi_add_handle(multi_, easy) != CURLM_OK) {
+    if (easy) curl_easy_cleanup(easy);
     HttpResponse failed;
     failed.transport_error = "libcurl could not start the request";
     transfer->done(std::move(failed));
@@ -151,6 +181,7 @@ void HttpClient::Poll(std::chrono::milliseconds timeout) {
   }
   for (auto& [transfer, code] : finished) {
     HttpResponse response = Finish(*transfer, code);
+    Release(transfer->easy);
     transfer->done(std::move(response));
   }
 }
@@ -167,7 +198,11 @@ HttpResponse HttpClient::Perform(const HttpRequest& request) {
     return failed;
   }
   const CURLcode code = curl_easy_perform(easy);
-  return Finish(transfer, code);
+  HttpResponse response = Finish(transfer, code);
+  // Not back to the pool: a blocking transfer keeps its connection in the
+  // handle, apart from the multi's shared cache.
+  curl_easy_cleanup(easy);
+  return response;
 }
 
 }  // namespace cdc::sink

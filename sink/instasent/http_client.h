@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/model/result.h"
 
@@ -49,6 +50,10 @@ class HttpClient {
     // The header that carries the token, e.g. "X-Encharge-Token"; empty =
     // "Authorization: Bearer <token>".
     std::string token_header;
+    // Idle connections kept open for reuse; at least the requests that run
+    // at once, or every burst above curl's default (4 per handle running
+    // when it fills) would open and close connections. 0 = curl's default.
+    long max_connections = 0;
   };
   using Callback = std::function<void(HttpResponse)>;
 
@@ -75,13 +80,17 @@ class HttpClient {
  private:
   struct Transfer;
   explicit HttpClient(const Options& options);
+  // An idle handle, or a new one, set up for `transfer`'s request.
   CURL* NewHandle(Transfer& transfer);
+  void SetFixedOptions(CURL* easy) const;
+  void Release(CURL* easy);  // back to idle_, or cleaned up
   static HttpResponse Finish(Transfer& transfer, int code);
 
   Options options_;
   CURLM* multi_ = nullptr;
   struct curl_slist* headers_ = nullptr;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers_;
+  std::vector<CURL*> idle_;  // finished handles, reused by NewHandle
 };
 
 }  // namespace cdc::sink

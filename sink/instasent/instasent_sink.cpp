@@ -39,7 +39,8 @@ class InstasentSink final : public HttpSinkBase {
         urls_(options.url, options.project, options.datasource),
         policy_(options.retry),
         lanes_(static_cast<size_t>(std::max(1, options.max_in_flight)),
-               static_cast<size_t>(std::clamp(options.batch_size, 1, 100)), options.coalesce_upserts),
+               static_cast<size_t>(std::clamp(options.batch_size, 1, 100)), options.coalesce_upserts,
+               static_cast<size_t>(std::max(1, options.deletes_per_lane))),
         lane_state_(lanes_.LaneCount()),
         max_buffered_(options.max_buffered ? options.max_buffered
                                            : lanes_.LaneCount() * lanes_.batch_size() * 8) {}
@@ -57,6 +58,10 @@ class InstasentSink final : public HttpSinkBase {
   struct LaneState {
     std::deque<Batch> held;
     bool in_flight = false;
+    // A delete batch: one DELETE per record, side by side; answers[i] is
+    // records[i]'s, and the batch is settled once none is outstanding.
+    std::vector<HttpResponse> answers;
+    size_t outstanding = 0;
     Clock::time_point not_before{};
     int rate_limited = 0;  // consecutive 429s of the front batch
   };
@@ -65,6 +70,10 @@ class InstasentSink final : public HttpSinkBase {
   // Picks the lanes that can send now; returns when the loop should look again.
   Clock::time_point ScheduleSends(std::vector<size_t>& ready);
   void Dispatch(size_t lane);
+  void DispatchDeletes(size_t lane);
+  // Every DELETE of the lane's front batch answered: finishes those that are
+  // done, keeps the others at the front for a retry.
+  void OnDeletesAnswered(size_t lane);
   void OnResponse(size_t lane, const HttpResponse& response);
   void OnAccepted(size_t lane, const HttpResponse& response);
   void OnRejectedAll(size_t lane, const HttpResponse& response);
@@ -111,8 +120,14 @@ core::Status InstasentSink::Start() {
                "anyone on the path to {} can read the token and the data",
                options_.name, options_.url);
   }
-  auto http = HttpClient::Create(
-      {options_.token, options_.ca_file, options_.timeout_ms, options_.insecure_skip_verify});
+  // Every lane may have its deletes in flight at once: keep that many connections alive.
+  const long connections = static_cast<long>(lanes_.LaneCount()) * std::max(1, options_.deletes_per_lane);
+  auto http = HttpClient::Create({options_.token,
+                                  options_.ca_file,
+                                  options_.timeout_ms,
+                                  options_.insecure_skip_verify,
+                                  {},
+                                  connections});
   if (!http) return core::Fail(http.error());
   http_ = std::move(*http);
 
@@ -235,18 +250,8 @@ void InstasentSink::Dispatch(size_t lane) {
       batch.sync = HasDependent(batch, state.held[i].records);
     }
   }
-  // DELETE .../contacts/ with no id would address another route.
-  if (batch.endpoint == Endpoint::kDelete && batch.records.front().user_id.empty()) {
-    Complete(lane, {ItemOutcome{false, "contact delete without a _user_id"}}, RecordOutcome::kAccepted,
-             RecordOutcome::kDeadLettered);
-    return;
-  }
-  HttpRequest request;
-  if (batch.endpoint == Endpoint::kDelete) {
-    request = {"DELETE", urls_.Delete(batch.records.front().user_id), {}};
-  } else {
-    request = {"POST", urls_.Batch(batch.endpoint, batch.sync), JoinItems(batch)};
-  }
+  if (batch.endpoint == Endpoint::kDelete) return DispatchDeletes(lane);
+  HttpRequest request{"POST", urls_.Batch(batch.endpoint, batch.sync), JoinItems(batch)};
   state.in_flight = true;
   metrics_.in_flight().Add(1);
   log_->debug("sink {}: lane {} sends {}", options_.name, lane, Describe(batch));
@@ -256,6 +261,113 @@ void InstasentSink::Dispatch(size_t lane) {
     if (stopping_.load()) return;
     OnResponse(lane, response);
   });
+}
+
+void InstasentSink::DispatchDeletes(size_t lane) {
+  LaneState& state = lane_state_[lane];
+  const Batch& batch = state.held.front();
+  state.answers.assign(batch.records.size(), HttpResponse{});
+  std::vector<std::pair<size_t, std::string>> urls;
+  for (size_t i = 0; i < batch.records.size(); ++i) {
+    // DELETE .../contacts/ with no id would address another route: never sent.
+    if (batch.records[i].user_id.empty()) continue;
+    urls.emplace_back(i, urls_.Delete(batch.records[i].user_id));
+  }
+  log_->debug("sink {}: lane {} sends {}", options_.name, lane, Describe(batch));
+  if (urls.empty()) return OnDeletesAnswered(lane);
+  state.in_flight = true;
+  // All counted before the first Send: a request that cannot start answers at once.
+  state.outstanding = urls.size();
+  metrics_.in_flight().Add(static_cast<double>(urls.size()));
+  for (auto& [i, url] : urls) {
+    http_->Send({"DELETE", std::move(url), {}}, [this, lane, i = i](HttpResponse response) {
+      LaneState& st = lane_state_[lane];
+      metrics_.in_flight().Add(-1);
+      st.answers[i] = std::move(response);
+      if (--st.outstanding > 0) return;
+      st.in_flight = false;
+      if (!stopping_.load()) OnDeletesAnswered(lane);
+    });
+  }
+}
+
+void InstasentSink::OnDeletesAnswered(size_t lane) {
+  LaneState& state = lane_state_[lane];
+  Batch& batch = state.held.front();
+  std::vector<core::Record> again;  // to retry, in their order
+  const HttpResponse* rate_limited = nullptr;
+  std::string retry_why;
+  size_t done = 0;
+  for (size_t i = 0; i < batch.records.size(); ++i) {
+    core::Record& record = batch.records[i];
+    const HttpResponse& answer = state.answers[i];
+    RecordOutcome outcome = RecordOutcome::kAccepted;
+    std::string reason;
+    if (record.user_id.empty()) {
+      outcome = RecordOutcome::kDeadLettered;
+      reason = "contact delete without a _user_id";
+    } else {
+      metrics_.Requests(answer.status).Add();
+      if (answer.status >= 200 && answer.status < 300) metrics_.authorized().Set(1);
+      if (answer.status != 0 && answer.status != 429) PauseIfWindowSpent(Endpoint::kDelete, answer);
+      const StatusAction action =
+          answer.status == 0 ? StatusAction::kRetry : ClassifyStatus(answer.status, Endpoint::kDelete);
+      switch (action) {
+        case StatusAction::kAccepted:
+          // A 404: the contact was not there, nothing changed.
+          outcome = answer.status == 404 ? RecordOutcome::kSkipped : RecordOutcome::kAccepted;
+          break;
+        case StatusAction::kRejectAll:
+        case StatusAction::kSplit:
+          outcome = RecordOutcome::kRejected;
+          reason = "HTTP " + std::to_string(answer.status) + ": " + ErrorMessage(answer.body);
+          break;
+        case StatusAction::kRateLimited:
+          rate_limited = &answer;
+          again.push_back(std::move(record));
+          continue;
+        case StatusAction::kRetry:
+          if (retry_why.empty()) {
+            retry_why = answer.status == 0 ? answer.transport_error
+                                           : std::to_string(answer.status) + " " + ErrorMessage(answer.body);
+          }
+          again.push_back(std::move(record));
+          continue;
+        case StatusAction::kFatal:
+          return Fail(
+              core::Error::Config("sink " + options_.name + ": the Instasent API answered " +
+                                  std::to_string(answer.status) + " (" + ErrorMessage(answer.body) +
+                                  ") to DELETE contact: check the url, token, project and datasource"));
+      }
+    }
+    if (!reason.empty() && !PutDeadLetter(record, reason)) return;
+    metrics_.Records(record.kind, outcome).Add();
+    metrics_.Batches(EndpointName(Endpoint::kDelete)).Add();
+    listener_.OnDone(record.ticket);
+    ++done;
+  }
+  if (again.empty()) {
+    state.held.pop_front();
+    state.not_before = {};
+  } else {
+    // The unfinished deletes stay in front: their users' later records wait.
+    batch.records = std::move(again);
+    if (rate_limited) {
+      metrics_.rate_limited().Add();
+      PauseEndpoint(Endpoint::kDelete,
+                    policy_.RateLimitedUntil(rate_limited->rate_limit_reset, rate_limited->retry_after,
+                                             ++state.rate_limited),
+                    "rate limited (429)");
+    }
+    if (!retry_why.empty()) RetryLater(lane, retry_why);
+  }
+  if (!rate_limited) state.rate_limited = 0;
+  {
+    std::lock_guard lock(mu_);
+    pending_ -= done;
+    metrics_.buffered().Set(static_cast<double>(pending_.load()));
+  }
+  changed_.notify_all();
 }
 
 void InstasentSink::OnResponse(size_t lane, const HttpResponse& response) {
@@ -291,31 +403,21 @@ void InstasentSink::OnAccepted(size_t lane, const HttpResponse& response) {
   const std::string& body = response.body;
   const Batch& batch = lane_state_[lane].held.front();
   std::vector<ItemOutcome> outcomes(batch.records.size());
-  if (batch.endpoint != Endpoint::kDelete) {
-    auto parsed = ParseBatchResponse(body, batch.records.size());
-    if (parsed) {
-      outcomes = std::move(*parsed);
-    } else {
-      // The status says accepted; a body we cannot read must not block the lane.
-      log_->warn(
-          "sink {}: accepted {} with an unreadable body ({}); counting every item as "
-          "accepted",
-          options_.name, Describe(batch), parsed.error().message);
-    }
+  auto parsed = ParseBatchResponse(body, batch.records.size());
+  if (parsed) {
+    outcomes = std::move(*parsed);
+  } else {
+    // The status says accepted; a body we cannot read must not block the lane.
+    log_->warn("sink {}: accepted {} with an unreadable body ({}); counting every item as accepted",
+               options_.name, Describe(batch), parsed.error().message);
   }
-  // A 404 to a DELETE: the contact was not there, nothing changed.
-  const bool gone = batch.endpoint == Endpoint::kDelete && response.status == 404;
-  Complete(lane, outcomes, gone ? RecordOutcome::kSkipped : RecordOutcome::kAccepted);
+  Complete(lane, outcomes);
 }
 
 void InstasentSink::OnRejectedAll(size_t lane, const HttpResponse& response) {
   const Batch& batch = lane_state_[lane].held.front();
   std::vector<ItemOutcome> outcomes;
-  if (batch.endpoint != Endpoint::kDelete) {
-    if (auto parsed = ParseBatchResponse(response.body, batch.records.size())) {
-      outcomes = std::move(*parsed);
-    }
-  }
+  if (auto parsed = ParseBatchResponse(response.body, batch.records.size())) outcomes = std::move(*parsed);
   if (outcomes.empty()) {
     std::string reason = "HTTP " + std::to_string(response.status) + ": ";
     reason += ErrorMessage(response.body);
@@ -453,7 +555,9 @@ bool InstasentSink::PutDeadLetter(const core::Record& record, const std::string&
 }
 
 std::string InstasentSink::Describe(const Batch& batch) const {
-  if (batch.endpoint == Endpoint::kDelete) return "DELETE contact";
+  if (batch.endpoint == Endpoint::kDelete) {
+    return batch.records.size() == 1 ? "DELETE contact" : std::to_string(batch.records.size()) + " DELETEs";
+  }
   const size_t merged = batch.SubmittedCount() - batch.records.size();
   return "POST " + std::string(EndpointName(batch.endpoint)) + " (" + std::to_string(batch.records.size()) +
          " items" + (merged ? ", " + std::to_string(merged) + " upserts merged in" : "") + ")";

@@ -1,7 +1,7 @@
 // The Instasent Ingest API sink: per-user ordering lanes, batches of up to
-// 100 items, libcurl multi on its own thread, retries without limit for
-// transient failures, dead letters for rejected items, sticky kConfig on
-// 401/403/404. Options mirror config::SinkConfig (sink/ never includes config/).
+// 100 items (deletes: several single requests at once), libcurl multi on its own thread, retries without
+// limit for transient failures, dead letters for rejected items, sticky kConfig on 401/403/404. Options
+// mirror config::SinkConfig (sink/ never includes config/).
 #pragma once
 
 #include <memory>
@@ -39,7 +39,10 @@ struct InstasentSinkOptions {
   bool insecure_skip_verify = false;  // logged as a warning at Start
   int batch_size = 100;  // 1..100
   int linger_ms = 200;
-  int max_in_flight = 4;   // ordering lanes, one request in flight each
+  int max_in_flight = 4;  // ordering lanes, one batch in flight each
+  // Contact deletes are one request each: a lane sends up to this many
+  // (of distinct users) side by side instead of one round trip after another.
+  int deletes_per_lane = 8;
   int timeout_ms = 30000;  // per request
   ContactSync contact_sync = ContactSync::kAuto;
   RetryPolicy::Options retry;

@@ -1,8 +1,9 @@
 // Small parts of the emulator: ISO time, request targets, rate-limit windows,
-// fault settings and decisions, credentials, specs documents.
+// fault settings and decisions, credentials, specs documents, batch responses.
 #include <gtest/gtest.h>
 
 #include "tests/emulator/auth.h"
+#include "tests/emulator/batch_response.h"
 #include "tests/emulator/faults.h"
 #include "tests/emulator/iso_time.h"
 #include "tests/emulator/rate_limiter.h"
@@ -23,6 +24,44 @@ TEST(IsoTimeTest, OffsetsAreConvertedToUtc) {
             "2024-02-29T23:59:59.999Z");
   EXPECT_FALSE(ParseIsoDateTime("2026-01-01T00:00:00+1"));
   EXPECT_FALSE(ParseIsoDateTime("2026-01-01T24:00:00Z"));
+}
+
+TEST(BatchResponseTest, DocumentedShapeIsTheDumpOfTheDocumentedObject) {
+  const json event = {{"_user_id", "u\"1"}, {"_event_id", "e1"}, {"_event_type", "purchase"}};
+  const json no_id = {{"_event_id", 7}};
+  std::vector<ItemResult> results = {{&event, json::object(), true},
+                                     {&no_id, json{{"_user_id", {"required"}}}, true}};
+  const HttpResponse r = BuildBatchResponse(results, ResponseShape::kDocumented, {"p", "d"});
+  EXPECT_EQ(r.status, 202);
+  const json expected = {{"entity",
+                          {{"successful", 1},
+                           {"failed", 1},
+                           {"items",
+                            {{{"status", "success"}, {"_user_id", "u\"1"}, {"_event_id", "e1"}},
+                             {{"status", "error"},
+                              {"_user_id", nullptr},
+                              {"_event_id", 7},
+                              {"errors", {{"_user_id", {"required"}}}}}}}}}};
+  EXPECT_EQ(r.body, expected.dump());
+  const json odd = {{"_user_id", "q\"\\\b\f\n\r\t\x01\x1f\x7f é/"}};
+  std::vector<ItemResult> escaped = {{&odd, json::object(), false}};
+  EXPECT_EQ(BuildBatchResponse(escaped, ResponseShape::kDocumented, {"p", "d"}).body,
+            json({{"entity",
+                   {{"successful", 1},
+                    {"failed", 0},
+                    {"items", {{{"status", "success"}, {"_user_id", odd["_user_id"]}}}}}}})
+                .dump());
+  const json contact = {{"_user_id", "c"}};
+  std::vector<ItemResult> failed = {{&contact, json{{"_email", {"invalid"}}}, false}};
+  const HttpResponse all_failed = BuildBatchResponse(failed, ResponseShape::kDocumented, {"p", "d"});
+  EXPECT_EQ(all_failed.status, 422);
+  EXPECT_EQ(
+      all_failed.body,
+      json({{"entity",
+             {{"successful", 0},
+              {"failed", 1},
+              {"items", {{{"status", "error"}, {"_user_id", "c"}, {"errors", {{"_email", {"invalid"}}}}}}}}}})
+          .dump());
 }
 
 TEST(RequestTargetTest, SegmentsArePercentDecodedOneByOne) {

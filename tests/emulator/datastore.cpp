@@ -11,7 +11,7 @@ void Datastore::ApplyDue() {
   const TimePoint now = clock_.Now();
   auto end = pending_.upper_bound(now);
   for (auto it = pending_.begin(); it != end; ++it) {
-    Upsert(states_[it->second.ds], it->second.item);
+    Upsert(states_[it->second.ds], std::move(it->second.item));
   }
   pending_.erase(pending_.begin(), end);
 }
@@ -21,19 +21,19 @@ void Datastore::Log(State& st, const char* op, const std::string& user_id,
   st.oplog.push_back({next_seq_++, op, user_id, event_id});
 }
 
-void Datastore::Upsert(State& st, const json& item) {
-  const std::string& user_id = item.at("_user_id").get_ref<const std::string&>();
+void Datastore::Upsert(State& st, json&& item) {
+  const std::string user_id = item.at("_user_id").get<std::string>();
   json& contact = st.contacts[user_id];
   if (contact.is_null()) contact = json::object();
-  for (const auto& [key, value] : item.items()) {
+  for (auto& [key, value] : item.items()) {
     if (value.is_null()) {
       contact.erase(key);
       continue;
     }
-    contact[key] = value;
     if (specs_.FindAttribute(key) == nullptr && st.custom_attributes.insert(key).second) {
       ++st.counters.unknown_attributes;
     }
+    contact[key] = std::move(value);
   }
   contact["_user_id"] = user_id;
   Log(st, "upsert", user_id, "");
@@ -50,7 +50,7 @@ void Datastore::UpsertContacts(const DatasourceId& ds, std::vector<json> items,
     for (auto& item : items) pending_.emplace(due, Pending{ds, std::move(item)});
     return;
   }
-  for (const auto& item : items) Upsert(st, item);
+  for (auto& item : items) Upsert(st, std::move(item));
 }
 
 std::vector<EventOutcome> Datastore::AddEvents(const DatasourceId& ds,
@@ -68,7 +68,7 @@ std::vector<EventOutcome> Datastore::AddEvents(const DatasourceId& ds,
     if (user_data != item->end() && user_data->is_object()) {
       json contact = *user_data;
       contact["_user_id"] = user_id;
-      Upsert(st, contact);
+      Upsert(st, std::move(contact));
     }
     std::string dumped;
     if (user_data == item->end()) {

@@ -104,7 +104,7 @@ class Datastore {
 
   // All private helpers expect mu_ held.
   void ApplyDue();
-  void Upsert(State& st, const nlohmann::json& item);
+  void Upsert(State& st, nlohmann::json&& item);  // moves the values into the contact
   void Log(State& st, const char* op, const std::string& user_id, const std::string& event_id);
 
   const Clock& clock_;

@@ -67,6 +67,25 @@ TEST(BatchTest, MergeContactItemLetsLaterAttributesWinAndKeepsTheRest) {
   EXPECT_EQ(item, before);
 }
 
+TEST(BatchTest, MergeContactItemKeepsNumbersNestedValuesAndEscapesAsWritten) {
+  std::string item = R"({"_user_id":"a","amount":10.10,"tags":{"x":[1,"}"]},"q":"say \"hi\", ok"})";
+  ASSERT_TRUE(MergeContactItem(item, R"({ "amount" : 12345678901234567890.50 , "new":"v,}"})"));
+  EXPECT_EQ(
+      item,
+      R"({"_user_id":"a","amount":12345678901234567890.50,"tags":{"x":[1,"}"]},"q":"say \"hi\", ok","new":"v,}"})");
+  std::string empty = "{}";
+  ASSERT_TRUE(MergeContactItem(empty, R"({"a":null})"));
+  EXPECT_EQ(empty, R"({"a":null})");
+}
+
+TEST(BatchTest, MergeContactItemRejectsWhatIsNotAnObject) {
+  for (const char* bad : {"[1]", "{\"a\":tru}", "{\"a\":1", "{\"a\" 1}", "{\"a\":1}x", "\"s\""}) {
+    std::string item = R"({"a":1})";
+    EXPECT_FALSE(MergeContactItem(item, bad)) << bad;
+    EXPECT_EQ(item, R"({"a":1})") << bad;
+  }
+}
+
 TEST(BatchTest, SplitInHalvesKeepsOrderEndpointAndSyncAndResetsAttempts) {
   auto [first, second] = SplitInHalves(MakeBatch(5));
   ASSERT_EQ(first.records.size(), 2u);

@@ -404,6 +404,57 @@ TEST(InstasentSinkTest, RejectedMergedUpsertIsResentOneByOneAndOnlyTheBadOneDead
   EXPECT_EQ(contacts["contacts"][0], (json{{"_user_id", "a"}, {"plan", "free"}, {"city", "Bilbao"}}));
 }
 
+TEST(InstasentSinkTest, DeletesOfDistinctUsersGoSideBySideAndLaterRecordsWaitForThem) {
+  EmulatorProcess emulator({"--latency-ms", "200"});
+  ASSERT_TRUE(emulator.ok());
+  InstasentSinkOptions options = OptionsFor(emulator);
+  options.max_in_flight = 1;
+  options.deletes_per_lane = 8;
+  Harness h(options);
+  ASSERT_TRUE(h.sink->Start());
+  uint64_t ticket = 0;
+  for (int i = 0; i < 16; ++i) {
+    const std::string user = "d" + std::to_string(i);
+    ASSERT_TRUE(h.sink->Submit(Contact(user, ContactJson(user, user + "@example.com"), ++ticket)));
+  }
+  ASSERT_TRUE(h.sink->Drain(seconds(20)));
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 16; ++i) ASSERT_TRUE(h.sink->Submit(Delete("d" + std::to_string(i), ++ticket)));
+  // d3 comes back after its delete: the upsert must not overtake it.
+  ASSERT_TRUE(h.sink->Submit(Contact("d3", ContactJson("d3", "back@example.com"), ++ticket)));
+  ASSERT_TRUE(h.sink->Drain(seconds(20)));
+  const auto took = std::chrono::steady_clock::now() - started;
+
+  EXPECT_EQ(h.acks.distinct(), 33u);
+  // One after another, 16 deletes at 200 ms each would take 3.2 s.
+  EXPECT_LT(took, milliseconds(2000));
+  const json contacts = emulator.Inspect("/_emulator/contacts");
+  ASSERT_EQ(contacts["count"], 1);
+  EXPECT_EQ(contacts["contacts"][0], json::parse(ContactJson("d3", "back@example.com")));
+  EXPECT_EQ(StatusCount(emulator.Inspect("/_emulator/stats"), "204"), 16);
+}
+
+TEST(InstasentSinkTest, FailedDeletesOfABatchAreRetriedAloneUntilDone) {
+  EmulatorProcess emulator({"--fail-rate", "0.5", "--seed", "7"});
+  ASSERT_TRUE(emulator.ok());
+  InstasentSinkOptions options = OptionsFor(emulator);
+  options.max_in_flight = 1;
+  options.retry.max = milliseconds(20);
+  Harness h(options);
+  ASSERT_TRUE(h.sink->Start());
+  for (uint64_t i = 0; i < 20; ++i) ASSERT_TRUE(h.sink->Submit(Delete("gone" + std::to_string(i), i)));
+  ASSERT_TRUE(h.sink->Drain(seconds(30)));
+
+  // Each delete acknowledged once, and applied once: none is sent again
+  // after its own success when another of its batch failed.
+  EXPECT_EQ(h.acks.distinct(), 20u);
+  for (const auto& [ticket, count] : h.acks.acks()) EXPECT_EQ(count, 1) << ticket;
+  EXPECT_GT(h.metrics.Sum("instasent_cdc_sink_retries_total"), 0);
+  EXPECT_EQ(StatusCount(emulator.Inspect("/_emulator/stats"), "204"), 20);
+  EXPECT_EQ(emulator.Inspect("/_emulator/stats")["items"]["contacts_deleted"], 20);
+  EXPECT_EQ(h.metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "accepted"}}), 20);
+}
+
 TEST(InstasentSinkTest, LingerSendsWithoutFlush) {
   EmulatorProcess emulator({});
   ASSERT_TRUE(emulator.ok());

@@ -95,6 +95,39 @@ TEST(OrderingLanesTest, DeletesGoOneByOne) {
   EXPECT_EQ(Tickets(lanes.TakeRun(0)), (std::vector<uint64_t>{2}));
 }
 
+TEST(OrderingLanesTest, DeleteBatchHoldsDeletesOfDistinctUnblockedUsersUpToItsLimit) {
+  OrderingLanes lanes(1, 100, /*coalesce=*/true, /*max_deletes=*/3);
+  const auto now = Clock::now();
+  lanes.Push(Make(RecordKind::kContactDelete, "a", 1), now);
+  lanes.Push(Make(RecordKind::kContactUpsert, "b", 2), now);
+  lanes.Push(Make(RecordKind::kContactDelete, "b", 3), now);  // behind b's upsert
+  lanes.Push(Make(RecordKind::kContactDelete, "a", 4), now);  // a's second: after the first
+  lanes.Push(Make(RecordKind::kContactDelete, "c", 5), now);
+  lanes.Push(Make(RecordKind::kContactDelete, "d", 6), now);
+  lanes.Push(Make(RecordKind::kContactDelete, "e", 7), now);  // over the limit
+  Batch first = lanes.TakeRun(0);
+  EXPECT_EQ(first.endpoint, Endpoint::kDelete);
+  EXPECT_EQ(Tickets(first), (std::vector<uint64_t>{1, 5, 6}));
+  EXPECT_EQ(Tickets(lanes.TakeRun(0)), (std::vector<uint64_t>{2}));
+  EXPECT_EQ(Tickets(lanes.TakeRun(0)), (std::vector<uint64_t>{3, 4, 7}));
+  EXPECT_TRUE(lanes.Empty(0));
+}
+
+TEST(OrderingLanesTest, FullEventBatchLeavesTheRestOfTheLaneInOrder) {
+  OrderingLanes lanes(1, 2);
+  const auto now = Clock::now();
+  lanes.Push(Make(RecordKind::kContactUpsert, "a", 1), now);
+  lanes.Push(Make(RecordKind::kEvent, "a", 2), now);
+  lanes.Push(Make(RecordKind::kEvent, "b", 3), now);
+  lanes.Push(Make(RecordKind::kEvent, "c", 4), now);
+  lanes.Push(Make(RecordKind::kEvent, "d", 5), now);
+  lanes.Push(Make(RecordKind::kContactUpsert, "e", 6), now);
+  EXPECT_EQ(Tickets(lanes.TakeRun(0)), (std::vector<uint64_t>{1, 6}));
+  EXPECT_EQ(Tickets(lanes.TakeRun(0)), (std::vector<uint64_t>{2, 3}));
+  EXPECT_EQ(Tickets(lanes.TakeRun(0)), (std::vector<uint64_t>{4, 5}));
+  EXPECT_TRUE(lanes.Empty(0));
+}
+
 TEST(OrderingLanesTest, PushAsksForAWakeOnlyWhenTheLaneMayBecomeReady) {
   OrderingLanes lanes(1, 3);
   const auto now = Clock::now();

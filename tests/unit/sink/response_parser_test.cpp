@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "sink/instasent/success_scan.h"
+
 namespace cdc::sink {
 namespace {
 
@@ -17,6 +19,31 @@ TEST(ResponseParserTest, DocumentedShapeGivesOneOutcomePerItemInOrder) {
   EXPECT_FALSE((*outcomes)[1].ok);
   EXPECT_EQ((*outcomes)[1].errors, R"({"_email":["Invalid format"]})");
   EXPECT_TRUE((*outcomes)[2].ok);
+}
+
+TEST(ResponseParserTest, AllSucceededScanCountsItemsOnlyForTheDocumentedShape) {
+  EXPECT_EQ(
+      CountItemsIfAllSucceeded(
+          R"({"entity":{"successful":3,"failed":0,"items":[{"status":"success","_user_id":"a"},)"
+          R"({"_user_id":"b","extra":{"status":"error"}},{"status":"success","items":[1,2]}]},"x":[1]})"),
+      3u);
+  EXPECT_EQ(CountItemsIfAllSucceeded(R"({"entity":{"items":[]}})"), 0u);
+  // A failure, another shape or a broken body: the full parse decides.
+  EXPECT_EQ(CountItemsIfAllSucceeded(R"({"entity":{"items":[{"status":"error"}]}})"), std::nullopt);
+  EXPECT_EQ(CountItemsIfAllSucceeded(R"({"entity":{"items":[{"status":1}]}})"), std::nullopt);
+  EXPECT_EQ(CountItemsIfAllSucceeded(R"({"entity":{"items":{}}})"), std::nullopt);
+  EXPECT_EQ(CountItemsIfAllSucceeded(R"({"entity":[],"items":[]})"), std::nullopt);
+  EXPECT_EQ(CountItemsIfAllSucceeded(R"({"entitiesSuccess":1,"errors":[]})"), std::nullopt);
+  EXPECT_EQ(CountItemsIfAllSucceeded(R"({"entity":{"items":[{"status":"success"}]})"), std::nullopt);
+  EXPECT_EQ(CountItemsIfAllSucceeded(R"([{"entity":{"items":[]}}])"), std::nullopt);
+}
+
+TEST(ResponseParserTest, DocumentedShapeAllSucceededGivesEveryOutcomeOk) {
+  auto outcomes = ParseBatchResponse(
+      R"({"entity":{"items":[{"status":"success"},{"_user_id":"b"},{"status":"success"}]}})", 3);
+  ASSERT_TRUE(outcomes) << outcomes.error().message;
+  ASSERT_EQ(outcomes->size(), 3u);
+  for (const auto& outcome : *outcomes) EXPECT_TRUE(outcome.ok);
 }
 
 TEST(ResponseParserTest, DocumentedShapeWithWrongItemCountIsAnError) {

@@ -31,6 +31,7 @@ struct Record {
   Position position;
   int64_t event_time_us = 0;  // events: the _event_date sent (epoch µs); 0 = not sent
   uint64_t ticket = 0;        // set by the pipeline; what the sink acknowledges
+                              // (0 = untracked: the sink accepted it in Submit)
 };
 
 }  // namespace cdc::core

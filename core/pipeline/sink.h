@@ -54,6 +54,11 @@ class Sink {
   // sticky fatal error once the sink has failed.
   virtual Status Submit(Record record) = 0;
 
+  // True when a Submit that returns ok has already accepted the record (the
+  // jsonl sink writes it at once): the pipeline then tracks no checkpoint
+  // ticket for it and the sink reports nothing for a ticket of 0.
+  virtual bool AcknowledgesOnSubmit() const { return false; }
+
   // Sends what is buffered without waiting for the linger time.
   virtual void Flush() = 0;
 

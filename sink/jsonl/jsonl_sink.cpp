@@ -74,7 +74,9 @@ class JsonlSink final : public core::Sink {
       return core::Fail(*failure_);
     }
     metrics_.Records(record.kind, RecordOutcome::kAccepted).Add();
-    listener_.OnDone(record.ticket);
+    // The pipeline tracks no ticket for a record accepted here (see
+    // AcknowledgesOnSubmit); a replay numbers its records and waits for them.
+    if (record.ticket != 0) listener_.OnDone(record.ticket);
     return {};
   }
 
@@ -82,6 +84,8 @@ class JsonlSink final : public core::Sink {
     std::lock_guard lock(mu_);
     if (out_) std::fflush(out_);
   }
+
+  bool AcknowledgesOnSubmit() const override { return true; }
 
   size_t Pending() const override { return 0; }
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -108,6 +109,34 @@ class HandAckedSink : public Sink {
  private:
   mutable std::mutex mu_;
   std::vector<uint64_t> pending_;
+};
+
+// Accepts (or, from the `fail_at`-th record on, refuses) every record within
+// Submit, like the jsonl sink.
+class AcceptingSink : public Sink {
+ public:
+  Status Start() override { return {}; }
+  Status Submit(Record record) override {
+    std::lock_guard lock(mu_);
+    if (tickets_.size() + 1 >= fail_at) return Fail(Error::Fatal("cannot write"));
+    tickets_.push_back(record.ticket);
+    return {};
+  }
+  bool AcknowledgesOnSubmit() const override { return true; }
+  void Flush() override {}
+  size_t Pending() const override { return 0; }
+  bool Drain(std::chrono::milliseconds) override { return true; }
+  void Stop() override {}
+  std::optional<Error> Failure() const override { return std::nullopt; }
+  std::vector<uint64_t> tickets() const {
+    std::lock_guard lock(mu_);
+    return tickets_;
+  }
+  size_t fail_at = SIZE_MAX;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<uint64_t> tickets_;
 };
 
 std::shared_ptr<TableSchema> Schema() {
@@ -216,6 +245,46 @@ TEST_F(PipelineTest, StopDrainsAndConfirmsWhatWasAcknowledged) {
   runner.join();
   ASSERT_FALSE(source.confirmed().empty());
   EXPECT_EQ(source.confirmed().back(), 100u);
+}
+
+}  // namespace
+}  // namespace cdc::core
+
+namespace cdc::core {
+namespace {
+
+TEST_F(PipelineTest, RecordsAcceptedWithinSubmitTakeNoTicketAndTheirTransactionsAreConfirmed) {
+  auto schema = Schema();
+  ScriptedSource source({Row(schema, Value::Int(1), 100), Row(schema, Value::Int(2), 100),
+                         TxEnd{{SourceKind::kPostgres, 100, 0, 0}}, Row(schema, Value::Int(3), 200),
+                         TxEnd{{SourceKind::kPostgres, 200, 0, 0}}});
+  source.last_commit_ = 200;
+  OneRecordPerRow mapping;
+  AcceptingSink sink;
+  Pipeline pipeline({.name = "p", .until_idle = 0ms}, source, mapping, {{"default", &sink}}, *state_, metrics_);
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE(pipeline.Run(stop));  // until_idle: returns once everything is confirmed
+  EXPECT_EQ(sink.tickets(), (std::vector<uint64_t>{0, 0, 0}));
+  ASSERT_FALSE(source.confirmed().empty());
+  EXPECT_EQ(source.confirmed().back(), 200u);
+  EXPECT_EQ(state_->Get("checkpoint.acknowledged").value().value(), "0/C8");
+}
+
+TEST_F(PipelineTest, TransactionWhoseRecordASinkRefusedWithinSubmitIsNeverConfirmed) {
+  auto schema = Schema();
+  ScriptedSource source({Row(schema, Value::Int(1), 100), TxEnd{{SourceKind::kPostgres, 100, 0, 0}},
+                         Row(schema, Value::Int(2), 200), Row(schema, Value::Int(3), 200),
+                         TxEnd{{SourceKind::kPostgres, 200, 0, 0}}});
+  source.last_commit_ = 200;
+  OneRecordPerRow mapping;
+  AcceptingSink sink;
+  sink.fail_at = 3;  // the second record of the second transaction
+  Pipeline pipeline({.name = "p"}, source, mapping, {{"default", &sink}}, *state_, metrics_);
+  std::atomic<bool> stop{false};
+  auto result = pipeline.Run(stop);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(sink.tickets().size(), 2u);
+  for (uint64_t commit : source.confirmed()) EXPECT_LE(commit, 100u);
 }
 
 }  // namespace

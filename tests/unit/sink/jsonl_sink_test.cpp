@@ -68,6 +68,27 @@ TEST(JsonlSinkTest, WritesOneLinePerRecordAndAcksAtOnce) {
   unlink(path.c_str());
 }
 
+TEST(JsonlSinkTest, RecordWithoutTicketIsWrittenAndNotReported) {
+  const std::string path = TempPath();
+  RecordingAckListener acks;
+  core::Metrics metrics;
+  auto sink = MakeJsonlSink({"dry", path}, acks, metrics);
+  ASSERT_TRUE(sink->Start());
+  EXPECT_TRUE(sink->AcknowledgesOnSubmit());
+
+  core::Record untracked;
+  untracked.user_id = "1";
+  untracked.json = R"({"_user_id":"1"})";
+  core::Record tracked = untracked;
+  tracked.ticket = 7;
+  ASSERT_TRUE(sink->Submit(untracked));
+  ASSERT_TRUE(sink->Submit(tracked));
+  EXPECT_EQ(acks.order(), (std::vector<uint64_t>{7}));
+  sink->Stop();
+  EXPECT_EQ(ReadLines(path).size(), 2u);
+  unlink(path.c_str());
+}
+
 TEST(JsonlSinkTest, UnwritableFileIsAConfigError) {
   RecordingAckListener acks;
   core::Metrics metrics;

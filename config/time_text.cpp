@@ -46,12 +46,26 @@ int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0
 }  // namespace
 
 bool ParseTimestamp(std::string_view s, int64_t& epoch_us) {
-  int year = 0, month = 0, day = 0;
-  if (!Digits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, month) || s[7] != '-' ||
-      !Digits(s, 8, 2, day)) {
-    return false;
+  // Consecutive rows nearly always share their date: the day number of the
+  // last valid "YYYY-MM-DD" is kept per thread, so only the time is parsed.
+  thread_local bool cached = false;
+  thread_local char cached_date[10];
+  thread_local int64_t cached_days = 0;
+  int64_t days = 0;
+  if (cached && s.size() >= 10 && std::memcmp(s.data(), cached_date, sizeof cached_date) == 0) {
+    days = cached_days;
+  } else {
+    int year = 0, month = 0, day = 0;
+    if (!Digits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, month) || s[7] != '-' ||
+        !Digits(s, 8, 2, day)) {
+      return false;
+    }
+    if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+    days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+    std::memcpy(cached_date, s.data(), sizeof cached_date);
+    cached_days = days;
+    cached = true;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
   int hour = 0, minute = 0, second = 0;
   int64_t micros = 0;
   int64_t offset_s = 0;
@@ -96,7 +110,6 @@ bool ParseTimestamp(std::string_view s, int64_t& epoch_us) {
       if (i != s.size()) return false;
     }
   }
-  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
   epoch_us = secs * 1000000 + micros;
   return true;

@@ -29,6 +29,24 @@ TEST(TimeText, RejectsMalformedText) {
   }
 }
 
+TEST(TimeText, TimestampsAlternatingBetweenDatesKeepTheirOwnDay) {
+  // The day of the last date parsed is cached per thread: a new date must never reuse it.
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(Parse("2024-03-05T10:20:30.123456Z"), 1709634030123456);
+    EXPECT_EQ(Parse("2024-03-06T10:20:30.123456Z"), 1709634030123456 + 86400LL * 1000000);
+    EXPECT_EQ(Parse("1969-12-31T23:59:59.5Z"), -500000);
+  }
+}
+
+TEST(TimeText, MalformedTimeAfterTheSameDateIsStillRejected) {
+  int64_t us = 0;
+  ASSERT_TRUE(ParseTimestamp("2024-03-05T10:20:30", us));
+  for (const char* bad : {"2024-03-05T", "2024-03-05X10:00", "2024-03-05T10:2x", "2024-03-05T10:20:30Zjunk"}) {
+    EXPECT_FALSE(ParseTimestamp(bad, us)) << bad;
+  }
+  EXPECT_FALSE(ParseTimestamp(std::string("2024-03-05", 9), us));
+}
+
 TEST(TimeText, FormatsEventDatesWithMilliseconds) {
   EXPECT_EQ(FormatEventDate(0), "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(FormatEventDate(1709634030123456), "2024-03-05T10:20:30.123Z");

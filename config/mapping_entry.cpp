@@ -96,8 +96,10 @@ class EntryRun {
     return AppendFields(fields, keys, row, first, json, nonfinite_);
   }
 
-  Record Make(RecordKind kind, std::string user_id) const {
-    Record r;
+  // Appends a record built in place: a Record is six strings, each moved on a push.
+  // The reference is good until the next Add.
+  Record& Add(RecordKind kind, std::string user_id) {
+    Record& r = out_.emplace_back();
     r.kind = kind;
     r.user_id = std::move(user_id);
     r.destination = e_.destination;
@@ -117,7 +119,7 @@ class EntryRun {
             "map user_id from key columns or send the full old row)";
         return Fail(std::move(e));
       }
-      out_.push_back(Make(RecordKind::kContactDelete, std::move(*uid)));
+      Add(RecordKind::kContactDelete, std::move(*uid));
       return {};
     }
     auto uid = RenderId(spec.user_id, merged_row_, "user_id");
@@ -136,17 +138,14 @@ class EntryRun {
       auto old = spec.user_id.AppendText(old_row_, old_uid, scratch);
       if (old && *old != core::ValueKind::kAbsent && *old != core::ValueKind::kNull) {
         if (!old_uid.empty() && old_uid != *uid) {
-          Record removed = Make(RecordKind::kContactDelete, old_uid);
-          removed.renamed = true;
-          out_.push_back(std::move(removed));
+          Add(RecordKind::kContactDelete, old_uid).renamed = true;
           previous_uid = std::move(old_uid);
         }
       }
     }
-    Record r = Make(RecordKind::kContactUpsert, std::move(*uid));
+    Record& r = Add(RecordKind::kContactUpsert, std::move(*uid));
     r.json = std::move(json);
     r.previous_user_id = std::move(previous_uid);
-    out_.push_back(std::move(r));
     return {};
   }
 
@@ -231,12 +230,11 @@ class EntryRun {
       json.push_back('}');
     }
     json.push_back('}');
-    Record r = Make(RecordKind::kEvent, std::move(*uid));
+    Record& r = Add(RecordKind::kEvent, std::move(*uid));
     r.event_id = std::move(*id);
     r.json = std::move(json);
     // Milliseconds are what the API sees, so the recorded time matches them.
     r.event_time_us = when - ((when % 1000) + 1000) % 1000;
-    out_.push_back(std::move(r));
     return {};
   }
 

@@ -16,6 +16,7 @@
 
 #include "connectors/mysql/byte_reader.h"
 #include "connectors/mysql/decimal.h"
+#include "core/model/json_writer.h"
 #include "connectors/mysql/table_map.h"
 
 namespace cdc::mysql {
@@ -41,44 +42,7 @@ constexpr int kMaxDepth = 100;
 
 core::Error Bad(const std::string& what) { return core::Error::BadData("binary JSON: " + what); }
 
-void AppendQuoted(std::string& out, std::string_view s) {
-  out += '"';
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
+void AppendQuoted(std::string& out, std::string_view s) { core::AppendJsonString(out, s); }
 
 core::Result<uint64_t> ReadVarLength(ByteReader& r) {
   uint64_t len = 0;

@@ -1,51 +1,15 @@
 #include "tests/emulator/batch_response.h"
 
+#include "core/model/json_writer.h"
+
 namespace cdc::emulator {
 namespace {
 
 using nlohmann::json;
 
-// Appends `text` as a JSON string escaped as nlohmann::json::dump does
-// (named escapes, \u00xx for other control bytes, UTF-8 as is).
-void AppendJsonString(std::string& out, const std::string& text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
+// core::AppendJsonString escapes as nlohmann::json::dump does (named escapes,
+// \u00xx for other control bytes, UTF-8 as is), so answers stay byte-identical.
+using core::AppendJsonString;
 
 // Appends `item[key]` as JSON, or null when absent.
 void AppendField(std::string& out, const json& item, const char* key) {

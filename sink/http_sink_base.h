@@ -56,6 +56,11 @@ class HttpSinkBase : public core::Sink {
   // The error Submit returns once the sink failed or is stopping; nullopt
   // while it may take records. Call with `mu_` held.
   std::optional<core::Error> RefusalLocked(const std::string& sink_name) const;
+  // Stores `record` as a dead letter of sink `sink_name` with `payload` and
+  // `reason`. A store that fails fails the sink: false then.
+  bool StoreDeadLetter(core::DeadLetterStore& store, const std::string& pipeline,
+                       const std::string& sink_name, const core::Record& record, std::string payload,
+                       const std::string& reason);
 
   SinkMetrics metrics_;
   std::shared_ptr<spdlog::logger> log_;

@@ -99,9 +99,9 @@ core::Status EnchargeSink::Start() {
     return core::Fail(core::Error::Config("sink " + options_.name + ": url and token are required"));
   }
   auto http = HttpClient::Create({.token = options_.token,
-                                   .ca_file = options_.ca_file,
-                                   .timeout_ms = options_.timeout_ms,
-                                   .token_header = "X-Encharge-Token"});
+                                  .ca_file = options_.ca_file,
+                                  .timeout_ms = options_.timeout_ms,
+                                  .token_header = "X-Encharge-Token"});
   if (!http) return core::Fail(http.error());
   http_ = std::move(*http);
   // Encharge has no read route to probe the token with: the sink counts as
@@ -162,9 +162,6 @@ core::Status EnchargeSink::Submit(core::Record record) {
   if (wake && http_) http_->Wakeup();
   return {};
 }
-
-
-
 
 void EnchargeSink::Run() {
   std::vector<size_t> ready;
@@ -266,24 +263,8 @@ void EnchargeSink::Acknowledge(const core::Record& record, bool ok) {
 
 bool EnchargeSink::PutDeadLetter(const core::Record& record, const std::string& payload,
                                  const std::string& reason) {
-  core::DeadLetter letter;
-  letter.pipeline = options_.pipeline;
-  letter.destination = options_.name;
-  letter.kind = core::RecordKindName(record.kind);
-  letter.user_id = record.user_id;
-  letter.table = record.table;
-  letter.payload = payload.empty() ? "{}" : payload;
-  letter.reason = reason;
-  letter.position = record.position.ToString();
-  letter.created_at_ms = NowMs();
-  if (auto stored = dead_letters_.PutDeadLetter(letter); !stored) {
-    Fail(core::Error::Fatal("sink " + options_.name +
-                            ": cannot store a dead letter: " + stored.error().Describe()));
-    return false;
-  }
-  log_->debug("sink {}: dead-lettered {} for user {}: {}", options_.name, letter.kind, record.user_id,
-              reason);
-  return true;
+  return StoreDeadLetter(dead_letters_, options_.pipeline, options_.name, record,
+                         payload.empty() ? "{}" : payload, reason);
 }
 
 }  // namespace

@@ -172,31 +172,13 @@ bool InstasentSink::Complete(size_t lane, const std::vector<ItemOutcome>& outcom
 }
 
 bool InstasentSink::PutDeadLetter(const core::Record& record, const std::string& reason) {
-  core::DeadLetter letter;
-  letter.pipeline = options_.pipeline;
-  letter.destination = options_.name;
-  letter.kind = core::RecordKindName(record.kind);
-  letter.user_id = record.user_id;
-  letter.table = record.table;
-  if (record.json.empty()) {
-    letter.payload = "{\"_user_id\":";
-    core::AppendJsonString(letter.payload, record.user_id);
-    letter.payload += '}';
-  } else {
-    letter.payload = record.json;
+  std::string payload = record.json;
+  if (payload.empty()) {  // a delete: its user is the payload
+    payload = "{\"_user_id\":";
+    core::AppendJsonString(payload, record.user_id);
+    payload += '}';
   }
-  letter.reason = reason;
-  letter.position = record.position.ToString();
-  letter.created_at_ms = NowMs();
-  auto stored = dead_letters_.PutDeadLetter(letter);
-  if (!stored) {
-    Fail(core::Error::Fatal("sink " + options_.name +
-                            ": cannot store a dead letter: " + stored.error().Describe()));
-    return false;
-  }
-  log_->debug("sink {}: dead-lettered {} for user {}: {}", options_.name, letter.kind, record.user_id,
-              reason);
-  return true;
+  return StoreDeadLetter(dead_letters_, options_.pipeline, options_.name, record, std::move(payload), reason);
 }
 
 std::string InstasentSink::Describe(const Batch& batch) const {

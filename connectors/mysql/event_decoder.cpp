@@ -295,13 +295,25 @@ core::Result<EventBody> EventDecoder::DecodeRows(const EventHeader& h, std::stri
   rows.table_map = entry->map;
   rows.schema = entry->schema;
   if (!row_filter_ || row_filter_(*entry->map)) {
-    MYSQL_ASSIGN_OR_RETURN(rows.rows, DecodeRowImages(header, *entry->map));
+    MYSQL_ASSIGN_OR_RETURN(rows.rows, DecodeRowImages(header, *entry->map, WantedColumns(entry->schema)));
     rows.decoded = true;
   }
   // Moved, not copied: the header is not used after this.
   rows.columns_before = std::move(header.columns_before);
   rows.columns_after = std::move(header.columns_after);
   return EventBody(std::move(rows));
+}
+
+const std::vector<bool>* EventDecoder::WantedColumns(const std::shared_ptr<const core::TableSchema>& schema) {
+  if (!column_filter_ || !schema) return nullptr;
+  auto it = wanted_.find(schema.get());
+  if (it == wanted_.end()) {
+    // Schemas are few (one per table definition seen); dropping them all now
+    // and then keeps the cache bounded across many DDLs.
+    if (wanted_.size() >= 256) wanted_.clear();
+    it = wanted_.emplace(schema.get(), Wanted{schema, column_filter_(*schema)}).first;
+  }
+  return it->second.columns.empty() ? nullptr : &it->second.columns;
 }
 
 core::Result<EventBody> EventDecoder::DecodePayload(std::string_view body) {

@@ -7,8 +7,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "connectors/mysql/binlog_event.h"
 #include "connectors/mysql/table_map_cache.h"
@@ -21,6 +24,11 @@ class EventDecoder {
   // Decides per table whether rows events are decoded into values; rows of
   // rejected tables come back with decoded=false and no rows (cheap skip).
   using RowFilter = std::function<bool(const TableMap&)>;
+  // The columns of a table whose values are built, one flag per column of
+  // `schema`; the others are stepped over and stay absent. An empty answer
+  // means every column. Asked once per schema object (a new TABLE_MAP
+  // definition or new catalog names make a new one).
+  using ColumnFilter = std::function<std::vector<bool>(const core::TableSchema& schema)>;
 
   EventDecoder() = default;
 
@@ -42,6 +50,10 @@ class EventDecoder {
   static FormatDescription DefaultFormat(Flavor flavor, ChecksumAlg checksum);
 
   void SetRowFilter(RowFilter filter) { row_filter_ = std::move(filter); }
+  void SetColumnFilter(ColumnFilter filter) {
+    column_filter_ = std::move(filter);
+    wanted_.clear();
+  }
   TableMapCache& table_maps() { return table_maps_; }
   const TableMapCache& table_maps() const { return table_maps_; }
 
@@ -58,7 +70,17 @@ class EventDecoder {
   std::optional<FormatDescription> format_;
   ChecksumAlg checksum_before_format_ = ChecksumAlg::kUndefined;
   TableMapCache table_maps_;
+  // The ColumnFilter's answer per schema; the schema is kept so its address
+  // is not reused by another while cached.
+  struct Wanted {
+    std::shared_ptr<const core::TableSchema> schema;
+    std::vector<bool> columns;  // empty: every column
+  };
+  const std::vector<bool>* WantedColumns(const std::shared_ptr<const core::TableSchema>& schema);
+
   RowFilter row_filter_;
+  ColumnFilter column_filter_;
+  std::unordered_map<const core::TableSchema*, Wanted> wanted_;
   std::map<uint8_t, uint64_t> ignored_counts_;
 };
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <string>
 
+#include "connectors/mysql/column_skip.h"
 #include "connectors/mysql/column_value.h"
 #include "connectors/mysql/event_bodies.h"
 #include "connectors/mysql/json_binary.h"
@@ -99,12 +100,19 @@ namespace {
 
 bool BitAt(std::string_view bytes, size_t i) { return (static_cast<uint8_t>(bytes[i / 8]) >> (i % 8)) & 1; }
 
+core::Error ColumnError(core::Error e, const TableMap& map, size_t column) {
+  e.message += " (column " + std::to_string(column + 1) + ")";
+  e.table = map.database + "." + map.table;
+  return e;
+}
+
 // One image with the present-column count computed once per event: the NULL
 // bits are read straight from the event bytes, so an image allocates only its
-// values.
+// values. Columns `wanted` does not flag are stepped over (left absent).
 core::Result<std::vector<core::Value>> DecodeImage(ByteReader& r, const TableMap& map,
                                                    const std::vector<bool>& present, size_t present_count,
-                                                   const std::vector<core::Value>* before) {
+                                                   const std::vector<core::Value>* before,
+                                                   const std::vector<bool>* wanted) {
   const size_t n = map.column_count();
   std::vector<bool> partial;  // PARTIAL_UPDATE_ROWS only
   if (before != nullptr) {
@@ -125,12 +133,15 @@ core::Result<std::vector<core::Value>> DecodeImage(ByteReader& r, const TableMap
   size_t k = 0;
   for (size_t i = 0; i < n; ++i) {
     if (!present[i]) continue;  // stays Absent
+    // A column nobody reads stays absent, NULL or not.
+    const bool skip = wanted != nullptr && !(*wanted)[i];
     if (BitAt(null_bits, k++)) {
-      image[i] = core::Value::Null();
+      if (!skip) image[i] = core::Value::Null();
       continue;
     }
     if (!partial.empty() && partial[i]) {
       MYSQL_ASSIGN_OR_RETURN(std::string_view diff, ReadBlobBytes(r, map.meta[i]));
+      if (skip) continue;
       const core::Value& old = (*before)[i];
       if (old.is_absent()) {
         // A MINIMAL before image does not carry the document the diff applies
@@ -144,13 +155,13 @@ core::Result<std::vector<core::Value>> DecodeImage(ByteReader& r, const TableMap
       image[i] = core::Value::Json(std::move(text));
       continue;
     }
-    auto value = ReadColumnValue(r, map, i);
-    if (!value) {
-      core::Error e = std::move(value).error();
-      e.message += " (column " + std::to_string(i + 1) + ")";
-      e.table = map.database + "." + map.table;
-      return core::Fail(std::move(e));
+    if (skip) {
+      auto skipped = SkipColumnValue(r, map, i);
+      if (!skipped) return core::Fail(ColumnError(std::move(skipped).error(), map, i));
+      continue;
     }
+    auto value = ReadColumnValue(r, map, i);
+    if (!value) return core::Fail(ColumnError(std::move(value).error(), map, i));
     image[i] = std::move(*value);
   }
   return image;
@@ -161,10 +172,11 @@ core::Result<std::vector<core::Value>> DecodeImage(ByteReader& r, const TableMap
 core::Result<std::vector<core::Value>> DecodeRowImage(ByteReader& r, const TableMap& map,
                                                       const std::vector<bool>& present,
                                                       const std::vector<core::Value>* before) {
-  return DecodeImage(r, map, present, CountSet(present), before);
+  return DecodeImage(r, map, present, CountSet(present), before, nullptr);
 }
 
-core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const TableMap& map) {
+core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const TableMap& map,
+                                               const std::vector<bool>* wanted) {
   if (header.column_count != map.column_count()) {
     return core::Fail(core::Error::BadData("rows event has " + std::to_string(header.column_count) +
                                            " columns, table map of " + map.database + "." + map.table +
@@ -174,6 +186,7 @@ core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const T
       (header.kind == RowsKind::kUpdate && header.columns_after.size() < map.column_count())) {
     return core::Fail(core::Error::BadData("rows event: column bitmap shorter than the table"));
   }
+  if (wanted != nullptr && wanted->size() != map.column_count()) wanted = nullptr;  // stale: decode all
   const size_t before_count = CountSet(header.columns_before);
   const size_t after_count = header.kind == RowsKind::kUpdate ? CountSet(header.columns_after) : 0;
   std::vector<Row> rows;
@@ -185,17 +198,17 @@ core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const T
     Row row;
     switch (header.kind) {
       case RowsKind::kWrite: {
-        MYSQL_ASSIGN_OR_RETURN(row.after, DecodeImage(r, map, header.columns_before, before_count, nullptr));
+        MYSQL_ASSIGN_OR_RETURN(row.after, DecodeImage(r, map, header.columns_before, before_count, nullptr, wanted));
         break;
       }
       case RowsKind::kDelete: {
-        MYSQL_ASSIGN_OR_RETURN(row.before, DecodeImage(r, map, header.columns_before, before_count, nullptr));
+        MYSQL_ASSIGN_OR_RETURN(row.before, DecodeImage(r, map, header.columns_before, before_count, nullptr, wanted));
         break;
       }
       case RowsKind::kUpdate: {
-        MYSQL_ASSIGN_OR_RETURN(row.before, DecodeImage(r, map, header.columns_before, before_count, nullptr));
+        MYSQL_ASSIGN_OR_RETURN(row.before, DecodeImage(r, map, header.columns_before, before_count, nullptr, wanted));
         MYSQL_ASSIGN_OR_RETURN(row.after, DecodeImage(r, map, header.columns_after, after_count,
-                                                      header.partial_json ? &row.before : nullptr));
+                                                      header.partial_json ? &row.before : nullptr, wanted));
         break;
       }
     }

@@ -34,8 +34,12 @@ struct RowsHeader {
 core::Result<RowsHeader> DecodeRowsHeader(uint8_t type, std::string_view body, uint8_t post_header_len,
                                           std::string& storage);
 
-// Decodes every row of `header.rows` against `map`.
-core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const TableMap& map);
+// Decodes every row of `header.rows` against `map`. With `wanted` (one flag
+// per column), columns not flagged are stepped over and stay absent in every
+// image: a source passes the columns its mappings read, so values nobody
+// reads are never built. Without it every column is decoded.
+core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const TableMap& map,
+                                               const std::vector<bool>* wanted = nullptr);
 
 // One image: NULL bitmap over the present columns, then their values.
 // `before` is set for the after image of PARTIAL_UPDATE_ROWS: the image then

@@ -16,6 +16,8 @@ pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 pkg_check_modules(SQLITE REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+# CRC32 of binlog events (PCLMUL-accelerated; zlib's is bytewise-table speed).
+pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate)
 
 # libphonenumber and mysql-connector-c++ ship no CMake or pkg-config files.
 find_library(PHONENUMBER_LIB phonenumber REQUIRED)

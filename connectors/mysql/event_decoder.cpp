@@ -4,7 +4,7 @@
 // announces its own algorithm, so it is checked against what it declares.
 #include "connectors/mysql/event_decoder.h"
 
-#include <zlib.h>
+#include <libdeflate.h>
 #include <zstd.h>
 
 #include <string>
@@ -40,18 +40,20 @@ bool CrcMatches(std::string_view raw) {
   for (size_t i = 0; i < kChecksumSize; ++i) {
     stored |= static_cast<uint32_t>(static_cast<uint8_t>(raw[data.size() + i])) << (8 * i);
   }
-  uLong crc;
+  // libdeflate's CRC-32 is zlib's (same polynomial and result), folded with
+  // PCLMUL where the CPU has it: a tenth of the instructions per byte.
+  uint32_t crc;
   if (static_cast<uint8_t>(raw[4]) == kFormatDescriptionEvent &&
       (static_cast<uint8_t>(raw[kFlagsOffset]) & kBinlogInUseFlag)) {
     // The server sets LOG_EVENT_BINLOG_IN_USE_F in the file's FORMAT_DESCRIPTION
     // after computing its checksum (and clears it on close): check without it.
     std::string copy(data);
     copy[kFlagsOffset] = static_cast<char>(copy[kFlagsOffset] & ~kBinlogInUseFlag);
-    crc = crc32(0L, reinterpret_cast<const Bytef*>(copy.data()), static_cast<uInt>(copy.size()));
+    crc = libdeflate_crc32(0, copy.data(), copy.size());
   } else {
-    crc = crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size()));
+    crc = libdeflate_crc32(0, data.data(), data.size());
   }
-  return static_cast<uint32_t>(crc) == stored;
+  return crc == stored;
 }
 
 // The table id that opens a TABLE_MAP body (6 bytes, 4 before MySQL 5.1.4);

@@ -14,17 +14,31 @@ uint32_t BeUint(const unsigned char* p, size_t n) {
   return v;
 }
 
+constexpr uint32_t kPow10[10] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
+
+// "00".."99": two digits per division.
+constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
 // Zero-padded to `width`; a value wider than that (corrupt data) keeps all its
 // digits, so the length check below catches it. Written by hand: snprintf per
 // group dominated the cost of every DECIMAL value.
 char* PutPadded(char* out, uint32_t v, int width) {
-  int digits = 1;
-  for (uint32_t rest = v / 10; rest != 0; rest /= 10) ++digits;
-  const int n = digits > width ? digits : width;
-  for (int i = n - 1; i >= 0; --i) {
-    out[i] = static_cast<char>('0' + v % 10);
-    v /= 10;
+  int n = width;
+  if (v >= kPow10[width]) {
+    n = 10;
+    while (n > width && v < kPow10[n - 1]) --n;
   }
+  int i = n;
+  for (; i >= 2; i -= 2) {
+    const uint32_t pair = v % 100;
+    v /= 100;
+    out[i - 2] = kDigitPairs[2 * pair];
+    out[i - 1] = kDigitPairs[2 * pair + 1];
+  }
+  if (i == 1) out[0] = static_cast<char>('0' + v % 10);
   return out + n;
 }
 
@@ -57,39 +71,40 @@ core::Result<std::string> ReadDecimal(ByteReader& reader, int precision, int sca
   const int frac0 = scale / kDigitsPerGroup, frac0x = scale % kDigitsPerGroup;
   const unsigned char* p = buf;
 
-  // At most 8 integer and 4 fraction groups of up to 10 digits each.
+  // Room for a sign and a "0" (DECIMAL(M,M) has no integer digits), at most
+  // 8 integer and 4 fraction groups of up to 10 digits each and a point:
+  // written in place, one string built at the end.
   char text[160];
-  char* end = text;
+  char* const digits = text + 2;
+  char* end = digits;
   if (intg0x > 0) {
     end = PutPadded(end, BeUint(p, kDigitBytes[intg0x]), intg0x);
     p += kDigitBytes[intg0x];
   }
   for (int i = 0; i < intg0; ++i, p += 4) end = PutPadded(end, BeUint(p, 4), kDigitsPerGroup);
-  const char* first = text;
+  // The integer part without its leading zeros ("0" when all are), right
+  // behind the sign.
+  char* first = digits;
   while (first < end && *first == '0') ++first;
-  std::string out;
-  out.reserve(static_cast<size_t>(end - first) + static_cast<size_t>(scale) + 4);
-  if (negative) out += '-';
-  if (first == end) {
-    out += '0';
-  } else {
-    out.append(first, static_cast<size_t>(end - first));
-  }
+  if (first == end) *--first = '0';
+  if (negative) *--first = '-';
   if (scale > 0) {
-    char* frac = text;
-    for (int i = 0; i < frac0; ++i, p += 4) frac = PutPadded(frac, BeUint(p, 4), kDigitsPerGroup);
-    if (frac0x > 0) frac = PutPadded(frac, BeUint(p, kDigitBytes[frac0x]), frac0x);
-    out += '.';
-    out.append(text, static_cast<size_t>(frac - text));
+    *end++ = '.';
+    for (int i = 0; i < frac0; ++i, p += 4) end = PutPadded(end, BeUint(p, 4), kDigitsPerGroup);
+    if (frac0x > 0) end = PutPadded(end, BeUint(p, kDigitBytes[frac0x]), frac0x);
   }
+  const size_t length = static_cast<size_t>(end - first);
   // A group wider than its digit count means corrupt data (e.g. 10^9 in 4 bytes).
-  if (out.size() > static_cast<size_t>(precision) + 2 + (negative ? 1 : 0)) {
+  if (length > static_cast<size_t>(precision) + 2 + (negative ? 1 : 0)) {
     return core::Fail(core::Error::BadData("corrupt DECIMAL value"));
   }
-  if (out == "-0" || (negative && out.find_first_not_of("-0.") == std::string::npos)) {
-    out.erase(0, 1);  // MySQL never stores negative zero, but be safe
+  if (negative) {
+    // MySQL never stores negative zero, but be safe.
+    bool zero = true;
+    for (const char* c = first + 1; c < end && zero; ++c) zero = *c == '0' || *c == '.';
+    if (zero) ++first;
   }
-  return out;
+  return std::string(first, end);
 }
 
 }  // namespace cdc::mysql

@@ -54,8 +54,9 @@ class ByteReader {
   // Unsigned little-endian integer of 1..8 bytes.
   core::Result<uint64_t> UintLe(size_t width) {
     if (width == 0 || width > 8 || remaining() < width) return core::Fail(WidthError(width));
-    if (remaining() >= 8) {
-      // One unaligned 8-byte load, masked to the width, instead of a loop.
+    if (width >= 3 && remaining() >= 8) {
+      // One unaligned 8-byte load, masked to the width, instead of a loop
+      // (one- and two-byte lengths are cheaper through the loop).
       uint64_t v = Load64Le(data_.data() + pos_);
       pos_ += width;
       return width == 8 ? v : v & ((uint64_t{1} << (8 * width)) - 1);

@@ -220,7 +220,12 @@ Value FloatValue(float f) {
 }
 
 core::Result<Value> ReadString(ByteReader& r, const TableMap& m, size_t col, size_t length_bytes) {
-  MYSQL_ASSIGN_OR_RETURN(uint64_t len, r.UintLe(length_bytes));
+  uint64_t len = 0;
+  if (length_bytes == 1) {  // most strings: U8 is inline
+    MYSQL_ASSIGN_OR_RETURN(len, r.U8());
+  } else {
+    MYSQL_ASSIGN_OR_RETURN(len, r.UintLe(length_bytes));
+  }
   MYSQL_ASSIGN_OR_RETURN(std::string_view raw, r.Bytes(len));
   return TextValue(raw, m.collations[col]);
 }

@@ -294,6 +294,9 @@ core::Result<std::optional<BinlogPoint>> MysqlSource::RunSnapshot(core::ChangeWr
       }
       unpublished = 0;
     };
+    auto wanted = read_columns_.find({db, table});
+    const std::set<std::string> no_columns;
+    const std::set<std::string>& columns = wanted == read_columns_.end() ? no_columns : wanted->second;
     auto read = (*snapshot)->ReadTable(db, table, [&](const std::shared_ptr<const core::TableSchema>& schema,
                                                       std::vector<core::Value>&& values) {
       core::RowChange c;
@@ -308,7 +311,7 @@ core::Result<std::optional<BinlogPoint>> MysqlSource::RunSnapshot(core::ChangeWr
       if (++unpublished == kProgressRows) publish();
       open = !stop.load() && out.Emit(std::move(c));
       return open;
-    });
+    }, columns);
     publish();
     if (!read) return core::Fail(read.error());
     total += *read;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,8 +47,12 @@ class Snapshot {
 
   // Reads every row of `database`.`table` in primary-key order where there is
   // one; returns the row count. A stop from `sink` returns the rows so far.
+  // With `wanted` columns (not empty), only those and the primary key are selected
+  // (in table order; the schema lists just them), so values no mapping reads
+  // are neither sent nor converted; when the table lacks one of them, every
+  // column is read.
   core::Result<uint64_t> ReadTable(const std::string& database, const std::string& table,
-                                   const RowSink& sink);
+                                   const RowSink& sink, const std::set<std::string>& wanted = {});
 
   // Rough row count (information_schema), for progress only.
   uint64_t EstimateRows(const std::string& database, const std::string& table);
@@ -59,6 +64,9 @@ class Snapshot {
   explicit Snapshot(std::unique_ptr<MysqlConnection> conn);
   core::Status Start();
   core::Status StartSession();
+  // The select list for ReadTable: "*", or the wanted and key columns.
+  core::Result<std::string> SelectList(const std::string& from, const std::set<std::string>& columns,
+                                       bool& has_key);
 
   std::unique_ptr<MysqlConnection> conn_;
   BinlogPoint point_;

@@ -3,6 +3,7 @@
 // confirm + restart, and a server restart mid-stream.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -139,6 +140,57 @@ TEST_F(MysqlSourceTest, SnapshotAndStreamingGiveTheSameExactValuesForEveryColumn
     last = p;
   }
   EXPECT_TRUE(saw_snapshot_end);
+}
+
+// Columns no mapping reads are neither selected by the snapshot nor decoded
+// from the binlog (every other type is stepped over); the read ones and the
+// key keep exactly the values a full read gives.
+TEST_F(MysqlSourceTest, OnlyColumnsTheMappingsReadAreReadInSnapshotAndStream) {
+  FreshDatabase("src_some");
+  CreateTypesTable("src_some");
+  InsertTypesRow("src_some", 1);
+
+  MysqlSourceOptions options = Options("some", 6011, {"src_some.types"});
+  options.tables[0].columns = {"dec_v", "s", "dt", "j"};
+  options.tables[0].old_columns = {"n"};
+  const std::vector<std::string> read = {"id", "dec_v", "s", "dt", "j", "n"};  // with the key, table order
+  auto runner = StartCaughtUp(options, StatePath("some"));
+  ASSERT_TRUE(runner);
+  InsertTypesRow("src_some", 2);
+  Sql("UPDATE src_some.types SET s = 'changed', n = 7, i_tiny = 1 WHERE id = 2");
+  Sql("DELETE FROM src_some.types WHERE id = 1");
+  ASSERT_TRUE(runner->CollectRows(4));
+  ASSERT_TRUE(runner->Stop());
+  auto changes = runner->Changes();
+  ASSERT_EQ(changes.size(), 4u);
+
+  const auto& snap = changes[0];
+  ASSERT_EQ(snap.table->columns, read);
+  EXPECT_EQ(snap.table->key, std::vector<size_t>{0});
+  const auto full = ExpectedTypesRow(1);
+  EXPECT_EQ(snap.after, (std::vector<Value>{full[0], full[3], full[6], full[10], full[17], full[18]}));
+
+  // The stream's rows span the table; only the read columns hold values.
+  auto expect_read_only = [&](const std::vector<Value>& row, const std::vector<Value>& expected,
+                              const std::string& what) {
+    const auto& columns = changes[1].table->columns;
+    ASSERT_EQ(row.size(), columns.size()) << what;
+    for (size_t i = 0; i < row.size(); ++i) {
+      const bool wanted = std::find(read.begin(), read.end(), columns[i]) != read.end();
+      EXPECT_EQ(row[i], wanted ? expected[i] : Value()) << what << " column " << columns[i];
+    }
+  };
+  EXPECT_EQ(changes[1].op, core::Op::kInsert);
+  expect_read_only(changes[1].after, ExpectedTypesRow(2), "insert");
+  EXPECT_EQ(changes[2].op, core::Op::kUpdate);
+  expect_read_only(changes[2].before, ExpectedTypesRow(2), "update before");
+  auto updated = ExpectedTypesRow(2);
+  updated[1] = Value::Int(1);
+  updated[6] = Value::String("changed");
+  updated[18] = Value::Int(7);
+  expect_read_only(changes[2].after, updated, "update after");
+  EXPECT_EQ(changes[3].op, core::Op::kDelete);
+  expect_read_only(changes[3].before, full, "delete");
 }
 
 TEST_F(MysqlSourceTest, MultiRowTransactionEndsWithOneTxEndAfterAllItsRows) {

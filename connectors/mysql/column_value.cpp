@@ -59,13 +59,17 @@ constexpr char kDigitPairs[] =
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
 
-char* PutDigits(char* out, uint64_t v, int width) {
+// Two digits of a value below 100: one table copy.
+char* Put2(char* out, uint32_t v) {
+  std::memcpy(out, kDigitPairs + 2 * v, 2);
+  return out + 2;
+}
+
+char* PutDigits(char* out, uint32_t v, int width) {
   int i = width;
   for (; i >= 2; i -= 2) {
-    const uint64_t pair = v % 100;
+    Put2(out + i - 2, v % 100);
     v /= 100;
-    out[i - 2] = kDigitPairs[2 * pair];
-    out[i - 1] = kDigitPairs[2 * pair + 1];
   }
   if (i == 1) out[0] = static_cast<char>('0' + v % 10);
   return out + width;
@@ -75,29 +79,40 @@ char* PutDigits(char* out, uint64_t v, int width) {
 char* PutFraction(char* out, uint32_t micros, int fsp) {
   if (fsp <= 0) return out;
   if (fsp > 6) fsp = 6;
+  *out++ = '.';
+  micros %= 1000000;
+  if (fsp == 6) {  // the usual DATETIME(6)/TIMESTAMP(6)
+    out = Put2(out, micros / 10000);
+    out = Put2(out, micros / 100 % 100);
+    return Put2(out, micros % 100);
+  }
   // The leading fsp of six digits: drop the others by one division.
   static constexpr uint32_t kDrop[7] = {1000000, 100000, 10000, 1000, 100, 10, 1};
-  *out++ = '.';
-  return PutDigits(out, (micros % 1000000) / kDrop[fsp], fsp);
+  return PutDigits(out, micros / kDrop[fsp], fsp);
 }
 
 // "YYYY-MM-DD"; a year above 9999 (only from damaged data) keeps all its digits.
 char* PutDate(char* out, unsigned year, unsigned month, unsigned day) {
-  int width = 4;
-  for (unsigned y = year; y > 9999; y /= 10) ++width;
-  out = PutDigits(out, year, width);
+  if (year <= 9999) {
+    out = Put2(out, year / 100);
+    out = Put2(out, year % 100);
+  } else {
+    int width = 4;
+    for (unsigned y = year; y > 9999; y /= 10) ++width;
+    out = PutDigits(out, year, width);
+  }
   *out++ = '-';
-  out = PutDigits(out, month % 100, 2);
+  out = Put2(out, month % 100);
   *out++ = '-';
-  return PutDigits(out, day % 100, 2);
+  return Put2(out, day % 100);
 }
 
 char* PutClock(char* out, unsigned hour, unsigned minute, unsigned second) {
-  out = PutDigits(out, hour % 100, 2);
+  out = Put2(out, hour % 100);
   *out++ = ':';
-  out = PutDigits(out, minute % 100, 2);
+  out = Put2(out, minute % 100);
   *out++ = ':';
-  return PutDigits(out, second % 100, 2);
+  return Put2(out, second % 100);
 }
 
 Value DateValue(unsigned year, unsigned month, unsigned day) {

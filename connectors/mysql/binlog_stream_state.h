@@ -44,6 +44,11 @@ class BinlogStreamState {
   const BinlogPoint& resume_point() const { return resume_; }
   // The latest event position read, "binlog.000003:1234".
   std::string received() const;
+  // The file and offset after the last positioned event read.
+  const std::string& file() const { return file_; }
+  uint64_t next_offset() const { return next_offset_; }
+  // Between transactions (the last event read ended one, or none began).
+  bool between_transactions() const { return !in_tx_; }
   int64_t last_commit_time_us() const { return last_commit_time_us_; }
 
   struct Effects {

@@ -28,6 +28,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr uint64_t kProgressRows = 1024;
+// How often an empty socket between transactions may ask the server where the
+// binlog ends (a reader faster than the dump thread sees an empty socket often).
+constexpr auto kEndCheckInterval = std::chrono::milliseconds(20);
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -77,6 +80,11 @@ class MysqlSource final : public core::Source {
                                                        const std::atomic<bool>& stop);
   core::Status Stream(core::ChangeWriter& out, const std::atomic<bool>& stop, BinlogPoint start);
   void OnDdl();
+  // True when the binlog ends where `state` stands (SHOW MASTER STATUS on a
+  // side connection): caught up now, without waiting for the heartbeat the
+  // server sends after a period of silence. Asked at most every
+  // kEndCheckInterval, only between transactions with nothing more buffered.
+  bool AtBinlogEnd(const BinlogStreamState& state);
   void PushTokens(std::vector<ResumeToken>& tokens);
 
   const MysqlSourceOptions options_;
@@ -96,6 +104,9 @@ class MysqlSource final : public core::Source {
   // name no column (every column is then decoded).
   std::map<std::pair<std::string, std::string>, std::set<std::string>> read_columns_;
   EventDecoder decoder_;
+  std::unique_ptr<MysqlConnection> end_conn_;  // for AtBinlogEnd; reading thread only
+  bool end_check_failed_ = false;              // no side connection: heartbeats only
+  Clock::time_point last_end_check_{};
 
   std::mutex confirm_mu_;  // serialises state store writes of Confirm
   mutable std::mutex mu_;  // guards everything below
@@ -337,6 +348,30 @@ void MysqlSource::PushTokens(std::vector<ResumeToken>& tokens) {
   tokens.clear();
 }
 
+bool MysqlSource::AtBinlogEnd(const BinlogStreamState& state) {
+  if (end_check_failed_) return false;
+  const auto now = Clock::now();
+  if (now - last_end_check_ < kEndCheckInterval) return false;
+  last_end_check_ = now;
+  if (!end_conn_) {
+    auto conn = MysqlConnection::Connect(dsn_);
+    if (!conn) {
+      log_->info("cannot open a side connection to read the binlog end ({}); caught up is known "
+                 "from the server's heartbeat only", conn.error().message);
+      end_check_failed_ = true;
+      return false;
+    }
+    end_conn_ = std::move(*conn);
+  }
+  // File and offset only: the GTID state is not compared.
+  auto end = CurrentBinlogEnd(*end_conn_, /*mariadb=*/false);
+  if (!end) {
+    end_conn_.reset();  // reopened at the next check
+    return false;
+  }
+  return end->file == state.file() && end->offset == state.next_offset();
+}
+
 void MysqlSource::OnDdl() {
   // Table maps after DDL carry the new shape; names taken from the catalog
   // must be read again (ADD/RENAME COLUMN mid-stream).
@@ -398,6 +433,12 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
       backoff = std::chrono::milliseconds(100);
       auto fx = state.Apply(*event, events, tokens);
       if (fx.ddl) OnDdl();
+      // At the end of the binlog now: the same as the heartbeat that would
+      // come after heartbeat_ms of silence (--until-idle can stop at once).
+      // Nothing more buffered after a transaction: one socket check per
+      // transaction, not per event (the server sends a transaction whole).
+      const bool drained = state.between_transactions() && !(*stream)->HasPendingData();
+      if (!fx.heartbeat && !reported_caught_up && drained && AtBinlogEnd(state)) fx.heartbeat = true;
       bool had_rows = std::any_of(events.begin(), events.end(),
                                   [](const core::SourceEvent& e) { return std::holds_alternative<core::RowChange>(e); });
       if (fx.heartbeat || (state.has_skipped() && Clock::now() - last_tx_end > std::chrono::seconds(1))) {
@@ -423,10 +464,9 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
         if (!out.Emit(std::move(e))) return {};
       }
       events.clear();
-      // Nothing lingers in a half-full chunk while we wait for the server. The
-      // server sends a transaction whole once committed, so rows before their
-      // XID need no flush: one socket check per transaction, not per event.
-      if (fx.heartbeat || (tx_ended && !(*stream)->HasPendingData())) {
+      // Nothing lingers in a half-full chunk while we wait for the server; rows
+      // before their XID need no flush.
+      if (fx.heartbeat || (tx_ended && drained)) {
         if (!out.Flush()) return {};
       }
     }

@@ -193,6 +193,28 @@ TEST_F(MysqlSourceTest, OnlyColumnsTheMappingsReadAreReadInSnapshotAndStream) {
   expect_read_only(changes[3].before, full, "delete");
 }
 
+// The source knows it is caught up when the binlog ends where it stands (read
+// on a side connection), not only from the heartbeat the server sends after a
+// period of silence: with a one-minute heartbeat it still reports caught up
+// within seconds, at start and again after new rows.
+TEST_F(MysqlSourceTest, CaughtUpAtTheBinlogEndWithoutWaitingForAHeartbeat) {
+  FreshDatabase("src_end");
+  Sql("CREATE TABLE src_end.t (id INT PRIMARY KEY, v INT)");
+  MysqlSourceOptions options = Options("end", 6012, {"src_end.t"}, SnapshotMode::kNever);
+  options.heartbeat_ms = 60000;
+  SourceRunner runner(options, StatePath("end"));
+  ASSERT_TRUE(runner.Prepare());
+  runner.Start();
+  auto caught_up = [&](const auto&) { return runner.source().Progress().caught_up; };
+  ASSERT_TRUE(runner.CollectUntil(caught_up, std::chrono::seconds(10)));
+
+  Sql("INSERT INTO src_end.t VALUES (1, 1), (2, 2)");
+  ASSERT_TRUE(runner.CollectRows(2, std::chrono::seconds(10)));
+  EXPECT_TRUE(runner.CollectUntil(caught_up, std::chrono::seconds(10)));
+  ASSERT_TRUE(runner.Stop());
+  EXPECT_EQ(runner.Changes().size(), 2u);
+}
+
 TEST_F(MysqlSourceTest, MultiRowTransactionEndsWithOneTxEndAfterAllItsRows) {
   FreshDatabase("src_tx");
   Sql("CREATE TABLE src_tx.t (id INT PRIMARY KEY, v VARCHAR(10))");

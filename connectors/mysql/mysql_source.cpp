@@ -366,7 +366,11 @@ bool MysqlSource::AtBinlogEnd(const BinlogStreamState& state) {
   // File and offset only: the GTID state is not compared.
   auto end = CurrentBinlogEnd(*end_conn_, /*mariadb=*/false);
   if (!end) {
-    end_conn_.reset();  // reopened at the next check
+    // Not retried every few milliseconds: heartbeats only, until the next session.
+    log_->info("cannot read the binlog end ({}); caught up is known from the server's heartbeat only",
+               end.error().message);
+    end_conn_.reset();
+    end_check_failed_ = true;
     return false;
   }
   return end->file == state.file() && end->offset == state.next_offset();
@@ -413,6 +417,8 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
     first_session = false;
     log_->info("reading the binlog from {}", PointText(state.resume_point()));
     decoder_.SetChecksumBeforeFormat((*stream)->checksum());
+    end_conn_.reset();  // the side connection of AtBinlogEnd is per session
+    end_check_failed_ = false;
     state.Restart();
     while (!stop.load()) {
       auto raw = (*stream)->Next();

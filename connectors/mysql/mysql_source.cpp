@@ -18,6 +18,7 @@
 #include "connectors/mysql/mysql_connection.h"
 #include "connectors/mysql/mysql_source_catalog.h"
 #include "connectors/mysql/mysql_source_position.h"
+#include "connectors/mysql/read_columns.h"
 #include "connectors/mysql/snapshot.h"
 #include "core/log/log.h"
 
@@ -71,8 +72,6 @@ class MysqlSource final : public core::Source {
   core::Status LoadCatalog(MysqlConnection& conn);
   bool needs_catalog() const { return names_from_catalog_ || mariadb_; }
   void MarkJson(core::RowChange& change) const;
-  // Which columns of a table the decoder builds values for (EventDecoder::ColumnFilter).
-  std::vector<bool> ReadColumns(const core::TableSchema& schema) const;
   core::Result<BinlogPoint> CurrentEnd();
   core::Status StorePoint(const BinlogPoint& point);
   // Emits the snapshot; nullopt when stopped before it completed.
@@ -100,9 +99,7 @@ class MysqlSource final : public core::Source {
   std::optional<BinlogPoint> stored_;
   std::vector<std::pair<std::string, std::string>> tables_;  // (database, table), config order
   std::set<std::pair<std::string, std::string>> mapped_;
-  // Columns some mapping reads, per table; absent for a table whose needs
-  // name no column (every column is then decoded).
-  std::map<std::pair<std::string, std::string>, std::set<std::string>> read_columns_;
+  ReadColumns read_columns_;  // what the mappings read: decoded and selected, nothing else
   EventDecoder decoder_;
   std::unique_ptr<MysqlConnection> end_conn_;  // for AtBinlogEnd; reading thread only
   bool end_check_failed_ = false;              // no side connection: heartbeats only
@@ -120,20 +117,12 @@ core::Status MysqlSource::Prepare() {
   auto dsn = MysqlDsn::Parse(options_.dsn);
   if (!dsn) return core::Fail(dsn.error());
   dsn_ = *dsn;
-  std::set<std::pair<std::string, std::string>> all_columns;
+  read_columns_ = ReadColumns(options_.tables, dsn_.database);
   for (const auto& t : options_.tables) {
     std::string db, table;
     SplitTableName(t.table, dsn_.database, db, table);
     if (mapped_.insert({db, table}).second) tables_.emplace_back(db, table);
-    if (t.columns.empty()) {
-      all_columns.insert({db, table});
-    } else {
-      auto& read = read_columns_[{db, table}];
-      read.insert(t.columns.begin(), t.columns.end());
-      read.insert(t.old_columns.begin(), t.old_columns.end());
-    }
   }
-  for (const auto& key : all_columns) read_columns_.erase(key);
   auto stored = LoadStoredPoint();
   if (!stored) return core::Fail(stored.error());
   stored_ = *stored;
@@ -160,7 +149,7 @@ core::Status MysqlSource::Prepare() {
     progress_.confirmed = progress_.received = PointText(*stored_);
   }
   decoder_.SetRowFilter([this](const TableMap& map) { return mapped_.count({map.database, map.table}) > 0; });
-  decoder_.SetColumnFilter([this](const core::TableSchema& schema) { return ReadColumns(schema); });
+  decoder_.SetColumnFilter([this](const core::TableSchema& schema) { return read_columns_.Flags(schema); });
   log_->info("MySQL source ready: {} ({}), server_id {}, {}", dsn_.Redacted(), report->server_version,
              options_.server_id, stored_ ? "resuming at " + PointText(*stored_) : "no stored position");
   return {};
@@ -198,27 +187,6 @@ core::Status MysqlSource::LoadCatalog(MysqlConnection& conn) {
     }
   }
   return {};
-}
-
-std::vector<bool> MysqlSource::ReadColumns(const core::TableSchema& schema) const {
-  auto it = read_columns_.find({schema.schema, schema.name});
-  if (it == read_columns_.end()) return {};
-  std::vector<bool> wanted(schema.columns.size(), false);
-  size_t found = 0;
-  for (size_t i = 0; i < schema.columns.size(); ++i) {
-    if (it->second.count(schema.columns[i]) > 0) {
-      wanted[i] = true;
-      ++found;
-    }
-  }
-  // A name the table does not have (columns not known yet, a renamed column):
-  // the mapping reports it; decode everything so the dead letter shows the row.
-  if (found < it->second.size()) return {};
-  // The default _event_id of an event mapping reads the key by position.
-  for (size_t k : schema.key) {
-    if (k < wanted.size()) wanted[k] = true;
-  }
-  return wanted;
 }
 
 void MysqlSource::MarkJson(core::RowChange& change) const {
@@ -305,9 +273,7 @@ core::Result<std::optional<BinlogPoint>> MysqlSource::RunSnapshot(core::ChangeWr
       }
       unpublished = 0;
     };
-    auto wanted = read_columns_.find({db, table});
-    const std::set<std::string> no_columns;
-    const std::set<std::string>& columns = wanted == read_columns_.end() ? no_columns : wanted->second;
+    const std::set<std::string>& columns = read_columns_.Of(db, table);
     auto read = (*snapshot)->ReadTable(db, table, [&](const std::shared_ptr<const core::TableSchema>& schema,
                                                       std::vector<core::Value>&& values) {
       core::RowChange c;

@@ -1,15 +1,18 @@
 // No-server tests of the MySQL client side: DSN parsing and redaction,
-// text-protocol values, and the binlog transaction/position state.
+// text-protocol values, the binlog transaction/position state, and the columns
+// mappings read (ReadColumns).
 #include <mysql.h>
 
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <set>
 
 #include "connectors/mysql/binlog_stream_state.h"
 #include "connectors/mysql/mysql_connection.h"
 #include "connectors/mysql/mysql_source_catalog.h"
 #include "connectors/mysql/mysql_source_position.h"
+#include "connectors/mysql/read_columns.h"
 #include "connectors/mysql/snapshot_values.h"
 
 namespace cdc::mysql {
@@ -239,6 +242,40 @@ TEST(BinlogStreamStateTest, RotateMovesToTheNextFileAndDdlForcesATxEnd) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(std::get<core::TxEnd>(out[0]).position.commit, (uint64_t{2} << 32) | 380);
   EXPECT_EQ(tokens[0].point.gtid, "0-1-9");
+}
+
+}  // namespace
+}  // namespace cdc::mysql
+
+// ReadColumns: what the binlog decoder and the snapshot build values for.
+namespace cdc::mysql {
+namespace {
+
+core::TableSchema Customers() {
+  core::TableSchema s;
+  s.schema = "shop";
+  s.name = "customers";
+  s.columns = {"id", "email", "plan", "updated_at", "note"};
+  s.key = {0};
+  return s;
+}
+
+TEST(ReadColumns, FlagsTheColumnsMappingsReadOldOnesAndTheKey) {
+  ReadColumns read({{"customers", {"email"}, {"plan"}, true}, {"shop.customers", {"note"}, {}, false}}, "shop");
+  EXPECT_EQ(read.Flags(Customers()), (std::vector<bool>{true, true, true, false, true}));
+  EXPECT_EQ(read.Of("shop", "customers"), (std::set<std::string>{"email", "note", "plan"}));
+}
+
+TEST(ReadColumns, ANameTheTableLacksMeansEveryColumn) {
+  ReadColumns read({{"shop.customers", {"email", "emial"}, {}, false}}, "shop");
+  EXPECT_TRUE(read.Flags(Customers()).empty());
+}
+
+TEST(ReadColumns, NeedsNamingNoColumnReadTheTableWhole) {
+  ReadColumns read({{"shop.customers", {"email"}, {}, false}, {"shop.customers", {}, {}, false}}, "shop");
+  EXPECT_TRUE(read.Flags(Customers()).empty());
+  EXPECT_TRUE(read.Of("shop", "customers").empty());
+  EXPECT_TRUE(ReadColumns({}, "shop").Flags(Customers()).empty());  // a table no mapping names
 }
 
 }  // namespace

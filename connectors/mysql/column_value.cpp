@@ -23,6 +23,17 @@ namespace {
 
 using core::Value;
 
+// Stores a value built by a helper: one move into the row's slot.
+core::Status Set(Value& out, Value value) {
+  out = std::move(value);
+  return {};
+}
+core::Status Set(Value& out, core::Result<Value>&& value) {
+  if (!value) return core::Fail(std::move(value).error());
+  out = std::move(*value);
+  return {};
+}
+
 core::Error Unsupported(uint8_t type) {
   return core::Error::BadData(std::string("unsupported column type ") + ColumnTypeName(type) + " (" +
                               std::to_string(type) + ")");
@@ -213,16 +224,17 @@ core::Result<Value> ReadTime2(ByteReader& r, int fsp) {
   return TimeValue(negative, (hms >> 12) % (1 << 10), (hms >> 6) % 64, hms % 64, micros, fsp);
 }
 
-core::Result<Value> ReadDateTime2(ByteReader& r, int fsp) {
+core::Status ReadDateTime2(ByteReader& r, int fsp, Value& out) {
   MYSQL_ASSIGN_OR_RETURN(uint64_t raw, r.UintBe(5));
   MYSQL_ASSIGN_OR_RETURN(uint32_t micros, ReadFraction(r, fsp));
   int64_t intpart = static_cast<int64_t>(raw) - 0x8000000000LL;
   if (intpart < 0) return core::Fail(core::Error::BadData("negative DATETIME"));
   uint64_t ymd = static_cast<uint64_t>(intpart) >> 17, ym = ymd >> 5;
   uint64_t hms = static_cast<uint64_t>(intpart) % (1 << 17);
-  return DateTimeValue(static_cast<unsigned>(ym / 13), static_cast<unsigned>(ym % 13),
+  out = DateTimeValue(static_cast<unsigned>(ym / 13), static_cast<unsigned>(ym % 13),
                        static_cast<unsigned>(ymd % 32), static_cast<unsigned>(hms >> 12),
-                       static_cast<unsigned>((hms >> 6) % 64), static_cast<unsigned>(hms % 64), micros, fsp);
+                      static_cast<unsigned>((hms >> 6) % 64), static_cast<unsigned>(hms % 64), micros, fsp);
+  return {};
 }
 
 Value FloatValue(float f) {
@@ -234,7 +246,7 @@ Value FloatValue(float f) {
   return Value::Double(d);
 }
 
-core::Result<Value> ReadString(ByteReader& r, const TableMap& m, size_t col, size_t length_bytes) {
+core::Status ReadString(ByteReader& r, const TableMap& m, size_t col, size_t length_bytes, Value& out) {
   uint64_t len = 0;
   if (length_bytes == 1) {  // most strings: U8 is inline
     MYSQL_ASSIGN_OR_RETURN(len, r.U8());
@@ -242,19 +254,20 @@ core::Result<Value> ReadString(ByteReader& r, const TableMap& m, size_t col, siz
     MYSQL_ASSIGN_OR_RETURN(len, r.UintLe(length_bytes));
   }
   MYSQL_ASSIGN_OR_RETURN(std::string_view raw, r.Bytes(len));
-  return TextValue(raw, m.collations[col]);
+  out = TextValue(raw, m.collations[col]);
+  return {};
 }
 
 // CHAR/BINARY: the server strips the pad; BINARY(n) gets its 0x00 pad back
 // (as the server itself unpacks it), CHAR stays without trailing spaces.
-core::Result<Value> ReadChar(ByteReader& r, const TableMap& m, size_t col, uint32_t max_length) {
-  MYSQL_ASSIGN_OR_RETURN(Value v, ReadString(r, m, col, max_length < 256 ? 1 : 2));
-  if (m.collations[col] == kBinaryCollation && v.text().size() < max_length) {
-    std::string padded = v.text();
+core::Status ReadChar(ByteReader& r, const TableMap& m, size_t col, uint32_t max_length, Value& out) {
+  MYSQL_RETURN_IF_ERROR(ReadString(r, m, col, max_length < 256 ? 1 : 2, out));
+  if (m.collations[col] == kBinaryCollation && out.text().size() < max_length) {
+    std::string padded = out.text();
     padded.resize(max_length, '\0');
-    return Value::Bytes(std::move(padded));
+    out = Value::Bytes(std::move(padded));
   }
-  return v;
+  return {};
 }
 
 Value EnumValue(const TableMap& m, size_t col, uint64_t index) {
@@ -290,7 +303,7 @@ core::Result<std::string_view> ReadBlobBytes(ByteReader& reader, uint16_t length
   return reader.Bytes(len);
 }
 
-core::Result<Value> ReadColumnValue(ByteReader& r, const TableMap& m, size_t col) {
+core::Status ReadColumnValueInto(ByteReader& r, const TableMap& m, size_t col, Value& out) {
   const uint8_t type = m.types[col];
   const uint16_t meta = m.meta[col];
   const bool is_unsigned = m.is_unsigned[col];
@@ -306,62 +319,62 @@ core::Result<Value> ReadColumnValue(ByteReader& r, const TableMap& m, size_t col
                      : type == kTypeLong  ? 4
                                           : 8;
       MYSQL_ASSIGN_OR_RETURN(uint64_t raw, r.UintLe(bytes));
-      return IntValue(raw, bytes, is_unsigned);
+      return Set(out, IntValue(raw, bytes, is_unsigned));
     }
     case kTypeFloat: {
       MYSQL_ASSIGN_OR_RETURN(uint32_t raw, r.U32());
       float f;
       std::memcpy(&f, &raw, sizeof(f));
-      return FloatValue(f);
+      return Set(out, FloatValue(f));
     }
     case kTypeDouble: {
       MYSQL_ASSIGN_OR_RETURN(uint64_t raw, r.U64());
       double d;
       std::memcpy(&d, &raw, sizeof(d));
-      return Value::Double(d);
+      return Set(out, Value::Double(d));
     }
     case kTypeNewDecimal: {
       MYSQL_ASSIGN_OR_RETURN(std::string text, ReadDecimal(r, meta >> 8, meta & 0xFF));
-      return Value::Decimal(std::move(text));
+      return Set(out, Value::Decimal(std::move(text)));
     }
     case kTypeYear: {
       MYSQL_ASSIGN_OR_RETURN(uint8_t y, r.U8());
-      return Value::Int(y == 0 ? 0 : 1900 + y);
+      return Set(out, Value::Int(y == 0 ? 0 : 1900 + y));
     }
     case kTypeDate:
     case kTypeNewDate: {
       MYSQL_ASSIGN_OR_RETURN(uint32_t v, r.U24());
-      return DateValue(v >> 9, (v >> 5) & 15, v & 31);
+      return Set(out, DateValue(v >> 9, (v >> 5) & 15, v & 31));
     }
     case kTypeTime: {
       MYSQL_ASSIGN_OR_RETURN(uint64_t raw, r.UintLe(3));
       int64_t v = SignExtend(raw, 3);
       bool negative = v < 0;
       uint64_t a = static_cast<uint64_t>(negative ? -v : v);
-      return TimeValue(negative, a / 10000, (a / 100) % 100, a % 100, 0, 0);
+      return Set(out, TimeValue(negative, a / 10000, (a / 100) % 100, a % 100, 0, 0));
     }
     case kTypeTime2:
-      return ReadTime2(r, meta);
+      return Set(out, ReadTime2(r, meta));
     case kTypeDateTime: {
       MYSQL_ASSIGN_OR_RETURN(uint64_t v, r.U64());
       uint64_t date = v / 1000000, time = v % 1000000;
-      return DateTimeValue(static_cast<unsigned>(date / 10000), (date / 100) % 100, date % 100,
-                           static_cast<unsigned>(time / 10000), (time / 100) % 100, time % 100, 0, 0);
+      return Set(out, DateTimeValue(static_cast<unsigned>(date / 10000), (date / 100) % 100, date % 100,
+                           static_cast<unsigned>(time / 10000), (time / 100) % 100, time % 100, 0, 0));
     }
     case kTypeDateTime2:
-      return ReadDateTime2(r, meta);
+      return ReadDateTime2(r, meta, out);
     case kTypeTimestamp: {
       MYSQL_ASSIGN_OR_RETURN(uint32_t secs, r.U32());
-      return EpochValue(secs, 0, 0);
+      return Set(out, EpochValue(secs, 0, 0));
     }
     case kTypeTimestamp2: {
       MYSQL_ASSIGN_OR_RETURN(uint64_t secs, r.UintBe(4));
       MYSQL_ASSIGN_OR_RETURN(uint32_t micros, ReadFraction(r, meta));
-      return EpochValue(secs, micros, meta);
+      return Set(out, EpochValue(secs, micros, meta));
     }
     case kTypeVarchar:
     case kTypeVarString:
-      return ReadString(r, m, col, meta < 256 ? 1 : 2);
+      return ReadString(r, m, col, meta < 256 ? 1 : 2, out);
     case kTypeString: {
       uint8_t real = meta >> 8;
       uint32_t length = meta & 0xFF;
@@ -371,55 +384,61 @@ core::Result<Value> ReadColumnValue(ByteReader& r, const TableMap& m, size_t col
       }
       if (real == kTypeEnum) {
         MYSQL_ASSIGN_OR_RETURN(uint64_t idx, r.UintLe(length));
-        return EnumValue(m, col, idx);
+        return Set(out, EnumValue(m, col, idx));
       }
       if (real == kTypeSet) {
         MYSQL_ASSIGN_OR_RETURN(uint64_t bits, r.UintLe(length));
-        return SetValue(m, col, bits);
+        return Set(out, SetValue(m, col, bits));
       }
-      return ReadChar(r, m, col, length);
+      return ReadChar(r, m, col, length, out);
     }
     case kTypeEnum: {
       MYSQL_ASSIGN_OR_RETURN(uint64_t idx, r.UintLe(meta & 0xFF));
-      return EnumValue(m, col, idx);
+      return Set(out, EnumValue(m, col, idx));
     }
     case kTypeSet: {
       MYSQL_ASSIGN_OR_RETURN(uint64_t bits, r.UintLe(meta & 0xFF));
-      return SetValue(m, col, bits);
+      return Set(out, SetValue(m, col, bits));
     }
     case kTypeBit: {
       uint32_t nbits = (meta >> 8) * 8 + (meta & 0xFF);
       size_t bytes = (nbits + 7) / 8;
       if (bytes == 0 || bytes > 8) {
         MYSQL_ASSIGN_OR_RETURN(std::string_view raw, r.Bytes(bytes));
-        return Value::Bytes(std::string(raw));
+        return Set(out, Value::Bytes(std::string(raw)));
       }
       MYSQL_ASSIGN_OR_RETURN(uint64_t v, r.UintBe(bytes));
-      if (v > static_cast<uint64_t>(INT64_MAX)) return Value::Decimal(std::to_string(v));
-      return Value::Int(static_cast<int64_t>(v));
+      if (v > static_cast<uint64_t>(INT64_MAX)) return Set(out, Value::Decimal(std::to_string(v)));
+      return Set(out, Value::Int(static_cast<int64_t>(v)));
     }
     case kTypeBlob:
     case kTypeTinyBlob:
     case kTypeMediumBlob:
     case kTypeLongBlob: {
       MYSQL_ASSIGN_OR_RETURN(std::string_view raw, ReadBlobBytes(r, meta));
-      return TextValue(raw, m.collations[col]);
+      return Set(out, TextValue(raw, m.collations[col]));
     }
     case kTypeJson: {
       MYSQL_ASSIGN_OR_RETURN(std::string_view raw, ReadBlobBytes(r, meta));
       MYSQL_ASSIGN_OR_RETURN(std::string text, JsonBinaryToText(raw));
-      return Value::Json(std::move(text));
+      return Set(out, Value::Json(std::move(text)));
     }
     case kTypeNull:
-      return Value::Null();  // a NULL-typed column stores nothing
+      return Set(out, Value::Null());  // a NULL-typed column stores nothing
     case kTypeGeometry:
     case kTypeVector: {
       MYSQL_ASSIGN_OR_RETURN(std::string_view raw, ReadBlobBytes(r, meta));
-      return Value::Bytes(std::string(raw));
+      return Set(out, Value::Bytes(std::string(raw)));
     }
     default:
       return core::Fail(Unsupported(type));
   }
+}
+
+core::Result<Value> ReadColumnValue(ByteReader& r, const TableMap& m, size_t col) {
+  Value value;
+  MYSQL_RETURN_IF_ERROR(ReadColumnValueInto(r, m, col, value));
+  return value;
 }
 
 }  // namespace cdc::mysql

@@ -14,6 +14,9 @@ namespace cdc::mysql {
 
 // Reads the (non-NULL) value of column `column` of `map` from `reader`.
 core::Result<core::Value> ReadColumnValue(ByteReader& reader, const TableMap& map, size_t column);
+// The same, stored into `out` (a row image's slot): one move per value instead
+// of a Result and its moves; `out` is unspecified after an error.
+core::Status ReadColumnValueInto(ByteReader& reader, const TableMap& map, size_t column, core::Value& out);
 
 // Reads a length-prefixed blob-family payload (`length_bytes` 1..4) raw.
 core::Result<std::string_view> ReadBlobBytes(ByteReader& reader, uint16_t length_bytes);

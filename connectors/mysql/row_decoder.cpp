@@ -160,9 +160,8 @@ core::Result<std::vector<core::Value>> DecodeImage(ByteReader& r, const TableMap
       if (!skipped) return core::Fail(ColumnError(std::move(skipped).error(), map, i));
       continue;
     }
-    auto value = ReadColumnValue(r, map, i);
-    if (!value) return core::Fail(ColumnError(std::move(value).error(), map, i));
-    image[i] = std::move(*value);
+    auto read = ReadColumnValueInto(r, map, i, image[i]);
+    if (!read) return core::Fail(ColumnError(std::move(read).error(), map, i));
   }
   return image;
 }

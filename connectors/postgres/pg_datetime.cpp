@@ -139,15 +139,16 @@ int64_t DaysInMonth(int64_t y, int64_t m) {
   return m == 2 && IsLeapYear(y) ? 29 : kDays[m - 1];
 }
 
-bool Digits(std::string_view text, size_t at, size_t n, int& out) {
-  int v = 0;
-  for (size_t i = at; i < at + n; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
-    v = v * 10 + (text[i] - '0');
+bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') <= 9; }
+
+bool AllDigits(const char* p, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (!IsDigit(p[i])) return false;
   }
-  out = v;
   return true;
 }
+
+int TwoDigits(const char* p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
 
 // Our sessions print timestamptz in UTC: "2026-11-23 01:34:50.123456+00".
 // When the text has exactly that layout and normal fields (4-digit year, valid
@@ -158,23 +159,25 @@ bool CanonicalUtcTimestampTz(std::string_view text, std::string& out) {
   constexpr size_t kSeconds = 19;  // "YYYY-MM-DD HH:MM:SS"
   if (text.size() < kSeconds + 3 || text.substr(text.size() - 3) != "+00") return false;
   const size_t end = text.size() - 3;
-  if (text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' || text[16] != ':') return false;
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  if (!Digits(text, 0, 4, y) || !Digits(text, 5, 2, mo) || !Digits(text, 8, 2, d) || !Digits(text, 11, 2, h) ||
-      !Digits(text, 14, 2, mi) || !Digits(text, 17, 2, sec)) {
+  const char* t = text.data();
+  if (t[4] != '-' || t[7] != '-' || t[10] != ' ' || t[13] != ':' || t[16] != ':') return false;
+  if (!AllDigits(t, 4) || !AllDigits(t + 5, 2) || !AllDigits(t + 8, 2) || !AllDigits(t + 11, 2) ||
+      !AllDigits(t + 14, 2) || !AllDigits(t + 17, 2)) {
     return false;
   }
   if (end != kSeconds) {
-    int ignored = 0;
     const size_t fraction = end - kSeconds - 1;
-    if (text[kSeconds] != '.' || fraction < 1 || fraction > 9 || !Digits(text, kSeconds + 1, fraction, ignored)) {
-      return false;
-    }
+    if (t[kSeconds] != '.' || fraction < 1 || fraction > 9 || !AllDigits(t + kSeconds + 1, fraction)) return false;
   }
-  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > DaysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return false;
-  out.reserve(end + 1);
-  out.assign(text.substr(0, end)).push_back('Z');
+  const int y = TwoDigits(t) * 100 + TwoDigits(t + 2), mo = TwoDigits(t + 5), d = TwoDigits(t + 8);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > DaysInMonth(y, mo) || TwoDigits(t + 11) > 23 ||
+      TwoDigits(t + 14) > 59 || TwoDigits(t + 17) > 59) {
+    return false;
+  }
+  // One copy: the '+' of "+00" becomes the 'Z'.
+  out.assign(t, end + 1);
   out[10] = 'T';
+  out[end] = 'Z';
   return true;
 }
 

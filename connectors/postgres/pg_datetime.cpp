@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -200,6 +202,59 @@ std::string FormatDate(const Ymd& d) {
   return buf;
 }
 
+// Days from 1970-01-01 to PostgreSQL's epoch 2000-01-01.
+constexpr int64_t kPgEpochDays = 10957;
+constexpr int64_t kMicrosPerDay = kSecondsPerDay * 1000000;
+
+// Writes `v` (>= 0) with at least `width` digits; returns the end.
+char* PutPadded(char* p, int64_t v, int width) {
+  char digits[24];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v > 0);
+  while (n < width) digits[n++] = '0';
+  while (n > 0) *p++ = digits[--n];
+  return p;
+}
+
+// Two digits of 0..99: the per-row fields, one table lookup each.
+char* Put2(char* p, int64_t v) {
+  static constexpr char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  std::memcpy(p, kPairs + 2 * v, 2);
+  return p + 2;
+}
+
+// "YYYY-MM-DD" as the server prints it: BC years as their positive number
+// (the caller appends " BC").
+char* PutDate(char* p, const Ymd& d) {
+  const int64_t year = d.y > 0 ? d.y : 1 - d.y;
+  if (year <= 9999) {
+    p = Put2(Put2(p, year / 100), year % 100);
+  } else {
+    p = PutPadded(p, year, 4);
+  }
+  *p++ = '-';
+  p = Put2(p, d.m);
+  *p++ = '-';
+  return Put2(p, d.d);
+}
+
+// Consecutive rows mostly share their day: the civil date is kept per thread.
+Ymd CachedCivilFromDays(int64_t days) {
+  thread_local int64_t last_days = std::numeric_limits<int64_t>::min();
+  thread_local Ymd last;
+  if (days != last_days) {
+    last = CivilFromDays(days);
+    last_days = days;
+  }
+  return last;
+}
+
 }  // namespace
 
 core::Result<core::Value> DateFromText(std::string_view text) {
@@ -265,6 +320,57 @@ core::Result<core::Value> TimestampTzFromText(std::string_view text) {
   if (utc.y < 1) return core::Value::String(std::string(text));
   return core::Value::TimestampTz(
       FormatDate(utc) + "T" + FormatTime(sod / 3600, sod / 60 % 60, sod % 60, t.fraction) + "Z");
+}
+
+}  // namespace cdc::pg
+
+namespace cdc::pg {
+
+core::Result<core::Value> DateFromBinary(int32_t days) {
+  if (days == std::numeric_limits<int32_t>::min()) return core::Value::String("-infinity");
+  if (days == std::numeric_limits<int32_t>::max()) return core::Value::String("infinity");
+  const Ymd d = CachedCivilFromDays(days + kPgEpochDays);
+  char buf[48];
+  char* end = PutDate(buf, d);
+  if (d.y < 1) return DateFromText(std::string(buf, end) + " BC");  // kept as the server prints it
+  return core::Value::Date(std::string(buf, end));
+}
+
+core::Result<core::Value> TimestampFromBinary(int64_t micros, bool with_zone) {
+  if (micros == std::numeric_limits<int64_t>::min()) return core::Value::String("-infinity");
+  if (micros == std::numeric_limits<int64_t>::max()) return core::Value::String("infinity");
+  int64_t days = micros / kMicrosPerDay;
+  int64_t in_day = micros % kMicrosPerDay;
+  if (in_day < 0) {
+    in_day += kMicrosPerDay;
+    --days;
+  }
+  const Ymd d = CachedCivilFromDays(days + kPgEpochDays);
+  const int64_t secs = in_day / 1000000, fraction = in_day % 1000000;
+  char buf[80];
+  char* p = PutDate(buf, d);
+  *p++ = d.y >= 1 ? 'T' : ' ';
+  p = Put2(p, secs / 3600);
+  *p++ = ':';
+  p = Put2(p, secs / 60 % 60);
+  *p++ = ':';
+  p = Put2(p, secs % 60);
+  if (fraction != 0) {  // printed like the server: six digits, trailing zeros dropped
+    *p++ = '.';
+    char* digits = p;
+    p = Put2(Put2(Put2(p, fraction / 10000), fraction / 100 % 100), fraction % 100);
+    while (p > digits && p[-1] == '0') --p;
+  }
+  if (d.y >= 1) {
+    if (with_zone) *p++ = 'Z';
+    std::string text(buf, p);
+    return with_zone ? core::Value::TimestampTz(std::move(text)) : core::Value::Timestamp(std::move(text));
+  }
+  // BC: the server's text, through the text conversion (which keeps it as printed).
+  std::string text(buf, p);
+  if (with_zone) text += "+00";
+  text += " BC";
+  return with_zone ? TimestampTzFromText(text) : TimestampFromText(text);
 }
 
 }  // namespace cdc::pg

@@ -170,11 +170,8 @@ core::Status PostgresSource::Run(core::ChangeWriter& out, const std::atomic<bool
 core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<bool>& stop) {
   if (options_.snapshot == SnapshotMode::kInitialOnly) {
     if (snapshot_emitted_) return {};
-    auto admin = SlotAdmin::Connect(options_.dsn);
-    if (!admin) return Fail(admin.error());
-    auto lsn = (*admin)->CurrentWalLsn();
-    if (!lsn) return Fail(lsn.error());
-    auto st = RunSnapshot(out, stop, "", *lsn);
+    // No slot: the rows' position is the WAL position the snapshot itself reads.
+    auto st = RunSnapshot(out, stop, "", /*lsn=*/0);
     std::lock_guard lock(mu_);
     snapshot_finished_ = snapshot_emitted_;
     return st;
@@ -264,6 +261,7 @@ core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::ato
                                          const std::string& exported, uint64_t lsn) {
   auto snapshot = Snapshot::Begin(options_.dsn, exported);
   if (!snapshot) return Fail(snapshot.error());
+  if (lsn == 0) lsn = (*snapshot)->wal_lsn();
   struct Snapshotting {  // for Progress(), whichever way this returns
     PostgresSource& self;
     explicit Snapshotting(PostgresSource& s) : self(s) { Set(true); }

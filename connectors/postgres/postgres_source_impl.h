@@ -40,6 +40,7 @@ class PostgresSource final : public core::Source {
 
  private:
   core::Status RunOnce(core::ChangeWriter& out, const std::atomic<bool>& stop);
+  // `lsn` is the rows' position; 0: the WAL position the snapshot reads (no slot).
   core::Status RunSnapshot(core::ChangeWriter& out, const std::atomic<bool>& stop,
                            const std::string& exported, uint64_t lsn);
   core::Status StreamLoop(ReplicationStream& stream, core::ChangeWriter& out, const std::atomic<bool>& stop);

@@ -60,29 +60,33 @@ core::Result<std::unique_ptr<Snapshot>> Snapshot::Begin(const std::string& dsn, 
   auto conn = OpenPgConnection(dsn, /*replication=*/false);
   if (!conn) return Fail(conn.error());
   std::unique_ptr<Snapshot> snapshot(new Snapshot(std::move(*conn), dsn));
-  if (auto st = snapshot->Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "BEGIN"); !st) {
-    return Fail(st.error());
-  }
+  // One round trip: BEGIN, the slot's snapshot (which must be the
+  // transaction's first statement), the session settings and the read time,
+  // as one simple query (start-up counts in every short run).
+  std::string sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;";
   if (!exported.empty()) {
-    // Must be the transaction's first statement.
     char* literal = PQescapeLiteral(snapshot->conn_.get(), exported.c_str(), exported.size());
     if (!literal) return Fail(Error::Bug("cannot quote snapshot name"));
-    std::string sql = std::string("SET TRANSACTION SNAPSHOT ") + literal;
+    sql += std::string("SET TRANSACTION SNAPSHOT ") + literal + ";";
     PQfreemem(literal);
-    if (auto st = snapshot->Exec(sql, "importing the slot's snapshot"); !st) return Fail(st.error());
   }
   // The same text forms pgoutput produces (the replication connection sets them too).
-  for (const char* set : {"SET LOCAL TimeZone = 'UTC'", "SET LOCAL DateStyle = 'ISO, YMD'",
-                          "SET LOCAL IntervalStyle = 'postgres'", "SET LOCAL extra_float_digits = 3",
-                          "SET LOCAL bytea_output = 'hex'"}) {
-    if (auto st = snapshot->Exec(set, "session settings"); !st) return Fail(st.error());
-  }
-  ResultPtr res(PQexec(snapshot->conn_.get(), "SELECT (extract(epoch from now()) * 1000000)::int8"));
+  sql +=
+      "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres';"
+      "SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex';"
+      "SELECT (extract(epoch from now()) * 1000000)::int8, pg_current_wal_lsn()::text";
+  ResultPtr res(PQexec(snapshot->conn_.get(), sql.c_str()));
   if (!res || PQresultStatus(res.get()) != PGRES_TUPLES_OK || PQntuples(res.get()) != 1) {
-    return Fail(Error::Fatal("snapshot: reading the transaction time: " +
-                             Trimmed(PQerrorMessage(snapshot->conn_.get()))));
+    std::string message = RedactSecrets(
+        dsn, "snapshot: starting the transaction" + std::string(exported.empty() ? "" : " on the slot's snapshot") +
+                 ": " + Trimmed(PQerrorMessage(snapshot->conn_.get())));
+    if (PQstatus(snapshot->conn_.get()) == CONNECTION_BAD) return Fail(Error::Retryable(message));
+    return Fail(Error::Fatal(message));
   }
   snapshot->read_time_us_ = std::stoll(PQgetvalue(res.get(), 0, 0));
+  if (!core::ParseLsn(PQgetvalue(res.get(), 0, 1), snapshot->wal_lsn_)) {
+    return Fail(Error::Fatal(std::string("snapshot: bad pg_current_wal_lsn: ") + PQgetvalue(res.get(), 0, 1)));
+  }
   return snapshot;
 }
 

@@ -32,6 +32,9 @@ class Snapshot {
 
   // Time the transaction started (its now()), Unix epoch µs: the rows' commit time.
   int64_t read_time_us() const { return read_time_us_; }
+  // The server's WAL insert position read right after the transaction's
+  // snapshot was taken: every row read is committed at or before it.
+  uint64_t wal_lsn() const { return wal_lsn_; }
 
   // The schema snapshot rows of `table` carry: published columns in order,
   // key = the primary key, else the replica identity (as the stream's cache).
@@ -67,6 +70,7 @@ class Snapshot {
   PgConnPtr conn_;
   std::string dsn_;
   int64_t read_time_us_ = 0;
+  uint64_t wal_lsn_ = 0;
   bool binary_copy_ = true;
   std::atomic<uint64_t> rows_done_{0};
   ConversionWarnings warnings_;

@@ -68,6 +68,10 @@ PostgresSource::~PostgresSource() {
 }
 
 core::Status PostgresSource::Prepare() {
+  if (options_.snapshot == SnapshotMode::kInitialOnly && !early_snapshot_.valid()) {
+    // No slot to wait for: any moment is a consistent point for the rows.
+    early_snapshot_ = std::async(std::launch::async, [dsn = options_.dsn] { return Snapshot::Begin(dsn, ""); });
+  }
   auto admin = SlotAdmin::Connect(options_.dsn);
   if (!admin) {
     // At startup any connection failure is the operator's to fix (exit 2);
@@ -259,7 +263,10 @@ core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<
 
 core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::atomic<bool>& stop,
                                          const std::string& exported, uint64_t lsn) {
-  auto snapshot = Snapshot::Begin(options_.dsn, exported);
+  core::Result<std::unique_ptr<Snapshot>> snapshot = nullptr;
+  if (exported.empty() && early_snapshot_.valid()) snapshot = early_snapshot_.get();
+  // Used once: a failed early one, or a second attempt, begins afresh.
+  if (!snapshot || *snapshot == nullptr) snapshot = Snapshot::Begin(options_.dsn, exported);
   if (!snapshot) return Fail(snapshot.error());
   if (lsn == 0) lsn = (*snapshot)->wal_lsn();
   struct Snapshotting {  // for Progress(), whichever way this returns

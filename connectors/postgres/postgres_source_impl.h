@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "connectors/postgres/postgres_source.h"
 #include "connectors/postgres/relation_cache.h"
 #include "connectors/postgres/replication_stream.h"
+#include "connectors/postgres/snapshot.h"
 
 namespace cdc::pg {
 
@@ -111,6 +113,10 @@ class PostgresSource final : public core::Source {
   std::vector<core::SnapshotTableProgress> snapshot_tables_;
   size_t snapshot_table_ = 0;  // index into snapshot_tables_ being read
   uint64_t snapshot_rows_ = 0, snapshot_estimate_ = 0, reconnects_ = 0;
+  // initial_only: the snapshot transaction, begun on its own connection while
+  // Prepare reads the catalog (connecting and a fresh backend's first
+  // statements are otherwise serial start-up). Taken once by RunSnapshot.
+  std::future<core::Result<std::unique_ptr<Snapshot>>> early_snapshot_;
 };
 
 }  // namespace cdc::pg

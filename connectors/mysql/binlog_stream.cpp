@@ -1,6 +1,8 @@
 #include "connectors/mysql/binlog_stream.h"
 
 #include <mysql.h>
+// After mysql.h, which it needs: the read-ahead cache of a connection.
+#include <ma_pvio.h>
 #include <mysqld_error.h>
 
 #include <poll.h>
@@ -161,9 +163,24 @@ core::Result<std::string_view> BinlogStream::Next() {
   return std::string_view(reinterpret_cast<const char*>(p) + 1, len - 1);
 }
 
-bool BinlogStream::HasPendingData() {
+bool BinlogStream::ReadAhead() const {
+  // Connector/C reads small packets through a read-ahead cache (ma_pvio.h):
+  // bytes there are not on the socket any more.
+  const MARIADB_PVIO* pvio = conn_->handle()->net.pvio;
+  return pvio != nullptr && pvio->cache != nullptr && pvio->cache_pos < pvio->cache + pvio->cache_size;
+}
+
+bool BinlogStream::CanWaitForData() const {
+  const MARIADB_PVIO* pvio = conn_->handle()->net.pvio;
+  return pvio != nullptr && pvio->ctls == nullptr;  // TLS keeps decrypted bytes out of sight
+}
+
+bool BinlogStream::HasPendingData() { return WaitForData(std::chrono::milliseconds(0)); }
+
+bool BinlogStream::WaitForData(std::chrono::milliseconds timeout) {
+  if (ReadAhead()) return true;
   pollfd fd{static_cast<int>(mysql_get_socket(conn_->handle())), POLLIN, 0};
-  return fd.fd >= 0 && poll(&fd, 1, 0) > 0 && (fd.revents & POLLIN) != 0;
+  return fd.fd >= 0 && poll(&fd, 1, static_cast<int>(timeout.count())) > 0 && (fd.revents & POLLIN) != 0;
 }
 
 }  // namespace cdc::mysql

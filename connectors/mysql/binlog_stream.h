@@ -6,6 +6,7 @@
 // the server sent them. One thread; a failed stream is discarded, not reused.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -44,6 +45,12 @@ class BinlogStream {
   // True when more bytes are already waiting on the socket (the next Next()
   // will not block): lets the caller batch instead of flushing per event.
   bool HasPendingData();
+  // Waits up to `timeout` for bytes; true when some are there (read ahead by
+  // Connector/C, or on the socket).
+  bool WaitForData(std::chrono::milliseconds timeout);
+  // False over TLS, whose decrypted bytes neither check sees: a wait could
+  // stall on data already received.
+  bool CanWaitForData() const;
 
   // The checksum the server was asked to append (from @@global.binlog_checksum).
   ChecksumAlg checksum() const { return checksum_; }
@@ -56,6 +63,7 @@ class BinlogStream {
   // MySQL with gtid_mode=ON and a stored GTID set: COM_BINLOG_DUMP_GTID. False
   // when the start must be file + offset instead.
   core::Result<bool> DumpMysqlGtid(const BinlogStreamOptions& options, const BinlogPoint& start);
+  bool ReadAhead() const;  // bytes in Connector/C's read-ahead cache
 
   std::unique_ptr<MysqlConnection> conn_;
   ChecksumAlg checksum_ = ChecksumAlg::kOff;

@@ -82,8 +82,10 @@ class MysqlSource final : public core::Source {
   // True when the binlog ends where `state` stands (SHOW MASTER STATUS on a
   // side connection): caught up now, without waiting for the heartbeat the
   // server sends after a period of silence. Asked at most every
-  // kEndCheckInterval, only between transactions with nothing more buffered.
-  bool AtBinlogEnd(const BinlogStreamState& state);
+  // kEndCheckInterval, only between transactions with nothing more buffered;
+  // sooner than that it first waits that long for more bytes, so the last
+  // transaction of a backlog is never left to the heartbeat.
+  bool AtBinlogEnd(BinlogStream& stream, const BinlogStreamState& state);
   void PushTokens(std::vector<ResumeToken>& tokens);
 
   const MysqlSourceOptions options_;
@@ -314,11 +316,15 @@ void MysqlSource::PushTokens(std::vector<ResumeToken>& tokens) {
   tokens.clear();
 }
 
-bool MysqlSource::AtBinlogEnd(const BinlogStreamState& state) {
+bool MysqlSource::AtBinlogEnd(BinlogStream& stream, const BinlogStreamState& state) {
   if (end_check_failed_) return false;
-  const auto now = Clock::now();
-  if (now - last_end_check_ < kEndCheckInterval) return false;
-  last_end_check_ = now;
+  const auto since = Clock::now() - last_end_check_;
+  if (since < kEndCheckInterval) {
+    if (!stream.CanWaitForData()) return false;  // TLS: the heartbeat tells
+    const auto rest = std::chrono::duration_cast<std::chrono::milliseconds>(kEndCheckInterval - since);
+    if (stream.WaitForData(rest)) return false;  // more is coming: not the end
+  }
+  last_end_check_ = Clock::now();
   if (!end_conn_) {
     auto conn = MysqlConnection::Connect(dsn_);
     if (!conn) {
@@ -405,12 +411,9 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
       backoff = std::chrono::milliseconds(100);
       auto fx = state.Apply(*event, events, tokens);
       if (fx.ddl) OnDdl();
-      // At the end of the binlog now: the same as the heartbeat that would
-      // come after heartbeat_ms of silence (--until-idle can stop at once).
       // Nothing more buffered after a transaction: one socket check per
       // transaction, not per event (the server sends a transaction whole).
       const bool drained = state.between_transactions() && !(*stream)->HasPendingData();
-      if (!fx.heartbeat && !reported_caught_up && drained && AtBinlogEnd(state)) fx.heartbeat = true;
       bool had_rows = std::any_of(events.begin(), events.end(),
                                   [](const core::SourceEvent& e) { return std::holds_alternative<core::RowChange>(e); });
       if (fx.heartbeat || (state.has_skipped() && Clock::now() - last_tx_end > std::chrono::seconds(1))) {
@@ -439,6 +442,23 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
       // Nothing lingers in a half-full chunk while we wait for the server; rows
       // before their XID need no flush.
       if (fx.heartbeat || (tx_ended && drained)) {
+        if (!out.Flush()) return {};
+      }
+      // At the end of the binlog now: what the heartbeat after heartbeat_ms of
+      // silence would do, at once (--until-idle can stop).
+      if (!fx.heartbeat && !reported_caught_up && drained && AtBinlogEnd(**stream, state)) {
+        state.FlushSkipped(events, tokens);
+        PushTokens(tokens);
+        {
+          std::lock_guard lock(mu_);
+          progress_.received = state.received();
+          progress_.last_commit_time_us = state.last_commit_time_us();
+          progress_.caught_up = reported_caught_up = true;
+        }
+        for (auto& e : events) {
+          if (!out.Emit(std::move(e))) return {};
+        }
+        events.clear();
         if (!out.Flush()) return {};
       }
     }

@@ -82,6 +82,8 @@ core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::ato
     }
     // Only the columns some mapping reads (and the key): what the rows carry.
     const TableDescription table = Snapshot::ColumnsToRead(tables_[i], options_.tables);
+    log_->info("snapshot of {}: {} of {} columns, {} COPY", table.QualifiedName(), table.columns.size(),
+               tables_[i].columns.size(), (*snapshot)->UsesBinaryCopy(table) ? "binary" : "text");
     auto schema = Snapshot::SchemaFor(table, types_, kSnapshotSchemaVersionBase + i);
     auto st = (*snapshot)->ReadTable(table, schema, types_, position, emit, bad_row);
     publish();

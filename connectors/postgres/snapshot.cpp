@@ -130,8 +130,10 @@ TableDescription Snapshot::ColumnsToRead(const TableDescription& table,
   for (size_t i : KeyIndices(table)) keep[i] = true;
   for (size_t i = 0; i < table.columns.size(); ++i) {
     for (const auto* need : mine) {
-      if (Contains(need->columns, table.columns[i].name) || Contains(need->old_columns, table.columns[i].name))
+      if (Contains(need->columns, table.columns[i].name) ||
+          Contains(need->old_columns, table.columns[i].name)) {
         keep[i] = true;
+      }
     }
   }
   TableDescription narrowed = table;
@@ -139,6 +141,9 @@ TableDescription Snapshot::ColumnsToRead(const TableDescription& table,
   for (size_t i = 0; i < table.columns.size(); ++i) {
     if (keep[i]) narrowed.columns.push_back(table.columns[i]);
   }
+  // No key and none of the named columns exist (`snapshot --table` runs no
+  // column checks): still one row per row, as before, never silently none.
+  if (narrowed.columns.empty()) return table;
   return narrowed;
 }
 

@@ -43,7 +43,8 @@ class Snapshot {
   // mappings' needs of every table): every column some mapping of it reads
   // (`columns`, `old_columns`) plus the key columns (as SchemaFor chooses
   // them), in table order. Every column when a mapping of it lists none
-  // (needs that name no column read the whole row) or no needs name it.
+  // (needs that name no column read the whole row), when no needs name it,
+  // or when none of the named columns exists and there is no key.
   static TableDescription ColumnsToRead(const TableDescription& table,
                                         const std::vector<core::Mapping::TableNeeds>& needs);
 

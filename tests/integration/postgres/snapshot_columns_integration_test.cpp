@@ -105,10 +105,11 @@ TEST_F(SnapshotColumns, NeedsListingNoColumnReadEveryColumn) {
 }
 
 TEST_F(SnapshotColumns, ReplicaIdentityColumnsAreReadWhenThereIsNoPrimaryKey) {
-  Sql(dsn_, "CREATE TABLE keyed (a int NOT NULL, b text, c text NOT NULL, d text);"
-            "CREATE UNIQUE INDEX keyed_ac ON keyed (c, a);"
-            "ALTER TABLE keyed REPLICA IDENTITY USING INDEX keyed_ac;"
-            "INSERT INTO keyed VALUES (1, 'b1', 'c1', 'd1')");
+  Sql(dsn_,
+      "CREATE TABLE keyed (a int NOT NULL, b text, c text NOT NULL, d text);"
+      "CREATE UNIQUE INDEX keyed_ac ON keyed (c, a);"
+      "ALTER TABLE keyed REPLICA IDENTITY USING INDEX keyed_ac;"
+      "INSERT INTO keyed VALUES (1, 'b1', 'c1', 'd1')");
   const auto changes = SnapshotOf(Needs("public.keyed", {"d"}));
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].table->columns, (std::vector<std::string>{"a", "c", "d"}));

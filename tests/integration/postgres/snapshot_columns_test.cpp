@@ -38,12 +38,14 @@ using V = std::vector<std::string>;
 
 TEST(SnapshotColumnsToRead, MappedColumnsPlusTheKeyInTableOrder) {
   auto t = Table({"a", "id", "b", "c", "d"}, {"id"});
-  EXPECT_EQ(Names(Snapshot::ColumnsToRead(t, {Needs{"public.t", {"d", "b"}, {}, false}})), (V{"id", "b", "d"}));
+  EXPECT_EQ(Names(Snapshot::ColumnsToRead(t, {Needs{"public.t", {"d", "b"}, {}, false}})),
+            (V{"id", "b", "d"}));
 }
 
 TEST(SnapshotColumnsToRead, EveryMappingOfTheTableCountsAndOtherTablesDoNot) {
   auto t = Table({"a", "id", "b", "c", "d"}, {"id"});
-  const std::vector<Needs> needs = {Needs{"public.t", {"a"}, {}, false}, Needs{"public.other", {"c"}, {}, false},
+  const std::vector<Needs> needs = {Needs{"public.t", {"a"}, {}, false},
+                                    Needs{"public.other", {"c"}, {}, false},
                                     Needs{"t", {"d"}, {"b"}, true}};  // a bare name is in public
   EXPECT_EQ(Names(Snapshot::ColumnsToRead(t, needs)), (V{"a", "id", "b", "d"}));
 }
@@ -56,7 +58,8 @@ TEST(SnapshotColumnsToRead, NeedsListingNoColumnReadEveryColumn) {
 
 TEST(SnapshotColumnsToRead, NoNeedsForTheTableReadEveryColumn) {
   auto t = Table({"a", "id", "b"}, {"id"});
-  EXPECT_EQ(Names(Snapshot::ColumnsToRead(t, {Needs{"public.other", {"x"}, {}, false}})), (V{"a", "id", "b"}));
+  EXPECT_EQ(Names(Snapshot::ColumnsToRead(t, {Needs{"public.other", {"x"}, {}, false}})),
+            (V{"a", "id", "b"}));
 }
 
 TEST(SnapshotColumnsToRead, ReplicaIdentityIsTheKeyWithoutAPrimaryKey) {
@@ -74,6 +77,11 @@ TEST(SnapshotColumnsToRead, PrimaryKeyIsTheKeyUnderReplicaIdentityFull) {
   EXPECT_EQ(Names(read), (V{"id", "b"}));
   TypeResolver types;
   EXPECT_EQ(Snapshot::SchemaFor(read, types, 1)->key, (std::vector<size_t>{0}));
+}
+
+TEST(SnapshotColumnsToRead, NothingToReadReadsEveryColumnRatherThanNoRows) {
+  auto t = Table({"a", "b"}, {});
+  EXPECT_EQ(Names(Snapshot::ColumnsToRead(t, {Needs{"public.t", {"missing"}, {}, false}})), (V{"a", "b"}));
 }
 
 }  // namespace

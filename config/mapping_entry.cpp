@@ -15,23 +15,45 @@ using core::RecordKind;
 using core::RowChange;
 using core::Value;
 
+core::Error IdError(const Template& t, const char* what, core::ValueKind kind) {
+  const char* problem = kind == core::ValueKind::kAbsent ? "' needs a column value the source did not deliver"
+                        : kind == core::ValueKind::kNull ? "' is NULL"
+                                                          : "' is empty";
+  return core::Error::BadData(std::string(what) + " '" + t.text() + problem);
+}
+
 // Renders an id (user id, event id, event type): always a non-empty string.
 core::Result<std::string> RenderId(const Template& t, const RowView& row, const char* what) {
   Value scratch;
   std::string text;
   auto kind = t.AppendText(row, text, scratch);
   if (!kind) return Fail(kind.error());
-  if (*kind == core::ValueKind::kAbsent) {
-    return Fail(core::Error::BadData(std::string(what) + " '" + t.text() +
-                                     "' needs a column value the source did not deliver"));
-  }
-  if (*kind == core::ValueKind::kNull) {
-    return Fail(core::Error::BadData(std::string(what) + " '" + t.text() + "' is NULL"));
-  }
-  if (text.empty()) {
-    return Fail(core::Error::BadData(std::string(what) + " '" + t.text() + "' is empty"));
+  if (*kind == core::ValueKind::kAbsent || *kind == core::ValueKind::kNull || text.empty()) {
+    return Fail(IdError(t, what, *kind));
   }
   return text;
+}
+
+// RenderId, also appending the id to `json` as a JSON string. The text is
+// rendered straight between the quotes and escaped only when it has to be:
+// ids are written for every row and rarely hold a quote or a control byte.
+core::Result<std::string> AppendId(const Template& t, const RowView& row, const char* what, std::string& json) {
+  Value scratch;
+  json.push_back('"');
+  const size_t start = json.size();
+  auto kind = t.AppendText(row, json, scratch);
+  if (!kind) return Fail(kind.error());
+  if (*kind == core::ValueKind::kAbsent || *kind == core::ValueKind::kNull || json.size() == start) {
+    return Fail(IdError(t, what, *kind));
+  }
+  std::string id(json, start);
+  if (core::NeedsJsonEscape(id)) {
+    json.resize(start - 1);
+    core::AppendJsonString(json, id);
+  } else {
+    json.push_back('"');
+  }
+  return id;
 }
 
 // Appends `"key":value` pairs (absent values omitted), each preceded by a
@@ -122,12 +144,11 @@ class EntryRun {
       Add(RecordKind::kContactDelete, std::move(*uid));
       return {};
     }
-    auto uid = RenderId(spec.user_id, merged_row_, "user_id");
-    if (!uid) return Fail(uid.error());
     std::string json;
     json.reserve(256);
     json += "{\"_user_id\":";
-    core::AppendJsonString(json, *uid);
+    auto uid = AppendId(spec.user_id, merged_row_, "user_id", json);
+    if (!uid) return Fail(uid.error());
     if (auto st = Fields(spec.attributes, e_.quoted_keys.attributes, new_row_, false, json); !st) return st;
     json.push_back('}');
     std::string previous_uid;
@@ -182,11 +203,27 @@ class EntryRun {
 
   // `row` renders parameters and user data; `keys` the ids and the date.
   core::Status Event(const EventSpec& spec, const RowView& row, const RowView& keys) {
-    auto uid = RenderId(spec.user_id, keys, "user_id");
+    std::string json;
+    json.reserve(256);
+    json += "{\"_user_id\":";
+    auto uid = AppendId(spec.user_id, keys, "user_id", json);
     if (!uid) return Fail(uid.error());
-    auto type = RenderId(spec.type, keys, "type");
-    if (!type) return Fail(type.error());
-    auto id = spec.id ? RenderId(*spec.id, keys, "id") : DefaultEventId();
+    // A constant type is quoted once (QuoteKeys); a template is rendered
+    // before the id so that errors are reported in the same order.
+    const std::string& type_json = e_.quoted_keys.event_type;
+    core::Result<std::string> type;
+    if (type_json.empty()) {
+      type = RenderId(spec.type, keys, "type");
+      if (!type) return Fail(type.error());
+    }
+    json += ",\"_event_id\":";
+    core::Result<std::string> id;
+    if (spec.id) {
+      id = AppendId(*spec.id, keys, "id", json);
+    } else {
+      id = DefaultEventId();
+      if (id) core::AppendJsonString(json, *id);
+    }
     if (!id) return Fail(id.error());
 
     int64_t when = c_.commit_time_us;
@@ -208,14 +245,12 @@ class EntryRun {
       }
     }
 
-    std::string json;
-    json.reserve(256);
-    json += "{\"_user_id\":";
-    core::AppendJsonString(json, *uid);
-    json += ",\"_event_id\":";
-    core::AppendJsonString(json, *id);
-    json += ",\"_event_type\":";
-    core::AppendJsonString(json, *type);
+    if (type_json.empty()) {
+      json += ",\"_event_type\":";
+      core::AppendJsonString(json, *type);
+    } else {
+      json += type_json;
+    }
     if (when != 0) {
       json += ",\"_event_date\":\"";
       AppendEventDate(json, when);  // digits and separators only: nothing to escape
@@ -274,6 +309,17 @@ void MappingEntry::QuoteKeys() {
   if (contact) quoted_keys.attributes = QuotedKeysOf(contact->attributes);
   if (event) {
     quoted_keys.parameters = QuotedKeysOf(event->parameters);
+    if (event->type.constant() && !event->type.text().empty()) {
+      // A constant template renders its text with "{{"/"}}" unescaped.
+      Value scratch;
+      std::string type;
+      const std::vector<core::Value> no_row;
+      const std::vector<int> no_index;
+      if (event->type.AppendText(RowView(no_row, no_index), type, scratch) && !type.empty()) {
+        quoted_keys.event_type = ",\"_event_type\":";
+        core::AppendJsonString(quoted_keys.event_type, type);
+      }
+    }
     if (event->user_data) quoted_keys.user_data = QuotedKeysOf(*event->user_data);
   }
 }

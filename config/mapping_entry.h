@@ -56,6 +56,7 @@ struct MappingEntry {
     std::vector<std::string> attributes;
     std::vector<std::string> parameters;
     std::vector<std::string> user_data;
+    std::string event_type;  // `,"_event_type":"<type>"` for a constant type; else empty
   } quoted_keys;
   void QuoteKeys();
 

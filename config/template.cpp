@@ -217,6 +217,11 @@ core::Result<const core::Value*> Template::Evaluate(const RowView& row, core::Va
 
 core::Result<core::ValueKind> Template::AppendText(const RowView& row, std::string& out,
                                                    core::Value& scratch) const {
+  if (typed_ && parts_[0].filters.empty()) {  // "{col}": the most common id template
+    const core::Value& v = row.Get(parts_[0].slot);
+    v.AppendText(out);
+    return v.kind();
+  }
   if (typed_ || constant_) {
     auto v = Evaluate(row, scratch);
     if (!v) return core::Fail(v.error());

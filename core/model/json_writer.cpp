@@ -63,20 +63,45 @@ void AppendEscaped(std::string& out, unsigned char c) {
 // the per-call overhead of several appends would cost more than the scan.
 constexpr size_t kShortString = 62;
 
+// The same test on 4 bytes, for short text.
+inline bool NeedsEscape4(uint32_t x) {
+  constexpr uint32_t kOnes4 = 0x01010101U;
+  const uint32_t below_space = (x - kOnes4 * 0x20) & ~x;
+  const uint32_t quote = x ^ (kOnes4 * '"');
+  const uint32_t backslash = x ^ (kOnes4 * '\\');
+  const uint32_t is_quote = (quote - kOnes4) & ~quote;
+  const uint32_t is_backslash = (backslash - kOnes4) & ~backslash;
+  return ((below_space | is_quote | is_backslash) & 0x80808080U) != 0;
+}
+
+// Whole blocks, then one last block overlapping the previous one, so that
+// short text (ids, keys, most values) takes one or two word tests instead of
+// a loop over its bytes.
 bool HasSpecial(const char* p, size_t n) {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
+  if (n >= 8) {
     uint64_t block;
-    std::memcpy(&block, p + i, sizeof block);
-    if (NeedsEscape8(block)) return true;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&block, p + i, sizeof block);
+      if (NeedsEscape8(block)) return true;
+    }
+    std::memcpy(&block, p + n - 8, sizeof block);
+    return NeedsEscape8(block);
   }
-  for (; i < n; ++i) {
+  if (n >= 4) {
+    uint32_t head, tail;
+    std::memcpy(&head, p, sizeof head);
+    std::memcpy(&tail, p + n - 4, sizeof tail);
+    return NeedsEscape4(head) || NeedsEscape4(tail);
+  }
+  for (size_t i = 0; i < n; ++i) {
     if (NeedsEscape(static_cast<unsigned char>(p[i]))) return true;
   }
   return false;
 }
 
 }  // namespace
+
+bool NeedsJsonEscape(std::string_view s) { return HasSpecial(s.data(), s.size()); }
 
 void AppendJsonString(std::string& out, std::string_view s) {
   const char* p = s.data();

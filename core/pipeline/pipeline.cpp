@@ -118,6 +118,7 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     auto chunk = queue.Pop(kPollInterval);
     queue_depth_.Set(static_cast<double>(queue.Size()));
     if (chunk) {
+      chunk_now_us_ = NowUs();
       for (auto& event : *chunk) {
         // Stop reading at once: the rest of a half-handled transaction has no
         // TxEnd tracked, so nothing of it is confirmed.
@@ -239,7 +240,7 @@ Status Pipeline::DeadLetterRow(const RowChange& change, const MappingFailure& fa
 
 void Pipeline::NoteEventWindow(const Record& record) {
   if (record.event_time_us == 0) return;
-  const int64_t skew = NowUs() - record.event_time_us;
+  const int64_t skew = chunk_now_us_ - record.event_time_us;
   if (skew <= kAutomationWindowUs && skew >= -kAutomationWindowUs) return;
   outside_window_.Add();
   ++outside_window_since_log_;

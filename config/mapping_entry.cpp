@@ -58,7 +58,7 @@ core::Result<std::string> AppendId(const Template& t, const RowView& row, const 
 
 // Appends `"key":value` pairs (absent values omitted), each preceded by a
 // comma unless `first` is set and nothing was written yet. `keys` holds the
-// pre-quoted `,"key":` texts (QuoteKeys) or is empty.
+// pre-quoted `,"key":` texts (Prepare) or is empty.
 core::Status AppendFields(const NamedTemplates& fields, const std::vector<std::string>& keys,
                           const RowView& row, bool first, std::string& json, uint64_t& nonfinite) {
   Value scratch;
@@ -124,8 +124,8 @@ class EntryRun {
     Record& r = out_.emplace_back();
     r.kind = kind;
     r.user_id = std::move(user_id);
-    r.destination = e_.destination;
-    r.table = e_.table;
+    r.destination = e_.record_destination;
+    r.table = e_.record_table;
     r.position = c_.position;
     return r;
   }
@@ -208,7 +208,7 @@ class EntryRun {
     json += "{\"_user_id\":";
     auto uid = AppendId(spec.user_id, keys, "user_id", json);
     if (!uid) return Fail(uid.error());
-    // A constant type is quoted once (QuoteKeys); a template is rendered
+    // A constant type is quoted once (Prepare); a template is rendered
     // before the id so that errors are reported in the same order.
     const std::string& type_json = e_.quoted_keys.event_type;
     core::Result<std::string> type;
@@ -304,7 +304,9 @@ void MappingEntry::Apply(const core::RowChange& change, const std::vector<int>& 
   }
 }
 
-void MappingEntry::QuoteKeys() {
+void MappingEntry::Prepare() {
+  record_table = table;
+  record_destination = destination;
   quoted_keys = {};
   if (contact) quoted_keys.attributes = QuotedKeysOf(contact->attributes);
   if (event) {

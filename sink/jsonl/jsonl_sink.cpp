@@ -63,7 +63,7 @@ class JsonlSink final : public core::Sink {
       buffer_ += default_destination_;
     } else {
       buffer_ += ",\"destination\":";
-      core::AppendJsonString(buffer_, record.destination);
+      core::AppendJsonString(buffer_, record.destination.str());
       buffer_ += ",\"item\":";
     }
     // Two appends, not a ternary: mixing a literal and a string would copy the item.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/raw_config.h"
+#include "config/sink_config_loader.h"
 #include "config/try.h"
 
 namespace cdc::config {
@@ -18,29 +19,6 @@ using core::Result;
 using core::Status;
 
 constexpr size_t kMaxPipelineName = 53;  // "instasent_" + name must fit a 63-byte slot name
-
-std::string Trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
-
-// 1-based line of `key` inside `map` (the key itself, not its value).
-int KeyLine(const YAML::Node& map, const std::string& key) {
-  for (const auto& kv : map) {
-    if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.first.Mark().line + 1;
-  }
-  return 0;
-}
-
-bool IsLowerWord(const std::string& s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  }
-  return true;
-}
 
 // "host:port" or "[v6]:port" with a port of 0..65535.
 // HOST:PORT, [V6]:PORT, or a port alone (":9187" / "9187": the host defaults to 127.0.0.1).
@@ -65,16 +43,16 @@ class Loader {
   Status Load(const YAML::Node& root) {
     CDC_TRY(r_.CheckMap(root, "the top level",
                         {"pipeline", "source", "sink", "sinks", "state", "admin", "log", "mappings"}));
-    CDC_TRY(Require(root, "pipeline", "the top level"));
+    CDC_TRY(r_.Require(root, "pipeline", "the top level"));
     CDC_TRY_ASSIGN(c_.pipeline, r_.Scalar(root["pipeline"], "pipeline"));
     if (!IsLowerWord(c_.pipeline) || c_.pipeline.size() > kMaxPipelineName) {
       return Fail(r_.ErrorAt(root["pipeline"], "'pipeline' must be 1.." + std::to_string(kMaxPipelineName) +
                                                    " characters of [a-z0-9_], got '" + c_.pipeline + "'"));
     }
-    CDC_TRY(Require(root, "source", "the top level"));
+    CDC_TRY(r_.Require(root, "source", "the top level"));
     CDC_TRY(LoadSource(root["source"]));
-    c_.source.line = KeyLine(root, "source");
-    CDC_TRY(LoadSinks(root));
+    c_.source.line = YamlReader::KeyLine(root, "source");
+    CDC_TRY(LoadSinkConfigs(r_, root, c_.dir, c_.sinks));
     c_.state_path = ResolvePath(c_.dir, "./state/" + c_.pipeline + ".db");
     if (root["state"]) {
       std::string state;
@@ -84,7 +62,7 @@ class Loader {
     }
     if (const YAML::Node admin = root["admin"]) {
       CDC_TRY(r_.CheckMap(admin, "admin", {"listen"}));
-      CDC_TRY(Require(admin, "listen", "admin"));
+      CDC_TRY(r_.Require(admin, "listen", "admin"));
       CDC_TRY_ASSIGN(c_.admin_listen, r_.Scalar(admin["listen"], "listen"));
       if (!IsHostPort(c_.admin_listen)) {
         return Fail(r_.ErrorAt(admin["listen"], "'listen' must be HOST:PORT or PORT, e.g. 127.0.0.1:9187"));
@@ -98,7 +76,7 @@ class Loader {
             r_.OneOf(log["level"], "level", {"trace", "debug", "info", "warn", "error", "critical", "off"}));
       }
     }
-    CDC_TRY(Require(root, "mappings", "the top level"));
+    CDC_TRY(r_.Require(root, "mappings", "the top level"));
     const YAML::Node mappings = root["mappings"];
     if (!mappings.IsSequence() || mappings.size() == 0) {
       return Fail(r_.ErrorAt(mappings, "'mappings' must be a non-empty list"));
@@ -107,20 +85,13 @@ class Loader {
   }
 
  private:
-  Status Require(const YAML::Node& map, const char* key, const std::string& what) {
-    const YAML::Node value = map[key];
-    if (!value) return Fail(r_.ErrorAt(map, what + ": missing required key '" + key + "'"));
-    if (value.IsNull()) return Fail(r_.ErrorAt(value, std::string("'") + key + "' needs a value"));
-    return {};
-  }
-
   Status LoadSource(const YAML::Node& node) {
     SourceConfig& s = c_.source;
     CDC_TRY(r_.CheckMap(node, "source", {"kind", "dsn", "slot", "publication", "server_id", "snapshot",
                                                   "heartbeat", "lag_warning"}));
-    CDC_TRY(Require(node, "kind", "source"));
+    CDC_TRY(r_.Require(node, "kind", "source"));
     CDC_TRY_ASSIGN(s.kind, r_.OneOf(node["kind"], "kind", {"postgres", "mysql"}));
-    CDC_TRY(Require(node, "dsn", "source"));
+    CDC_TRY(r_.Require(node, "dsn", "source"));
     CDC_TRY_ASSIGN(s.dsn, r_.Scalar(node["dsn"], "dsn"));
     if (s.dsn.empty()) return Fail(r_.ErrorAt(node["dsn"], "'dsn' must not be empty"));
     const bool pg = s.kind == "postgres";
@@ -226,189 +197,6 @@ class Loader {
       }
     }
     return Fail(r_.ErrorAt(node, std::string("'") + key + "' must be a size such as 1GB, 512MB, 1GiB"));
-  }
-
-  Status LoadSinks(const YAML::Node& root) {
-    const YAML::Node one = root["sink"];
-    const YAML::Node many = root["sinks"];
-    if (one && many) return Fail(r_.ErrorAt(many, "use either 'sink:' or 'sinks:', not both"));
-    if (!one && !many) {
-      return Fail(r_.ErrorAt(root, "the top level: missing required key 'sink' (or 'sinks')"));
-    }
-    if (one) {
-      SinkConfig sink;
-      CDC_TRY(LoadSink(one, false, sink));
-      sink.line = KeyLine(root, "sink");
-      c_.sinks.push_back(std::move(sink));
-      return {};
-    }
-    if (!many.IsSequence() || many.size() == 0) {
-      return Fail(r_.ErrorAt(many, "'sinks' must be a non-empty list"));
-    }
-    std::set<std::string> names;
-    for (const auto& item : many) {
-      SinkConfig sink;
-      CDC_TRY(LoadSink(item, true, sink));
-      if (!names.insert(sink.name).second) {
-        return Fail(r_.ErrorAt(item["name"], "duplicate sink name '" + sink.name + "'"));
-      }
-      c_.sinks.push_back(std::move(sink));
-    }
-    return {};
-  }
-
-  Status LoadSink(const YAML::Node& node, bool in_list, SinkConfig& s) {
-    s.line = node.Mark().line + 1;
-    CDC_TRY(r_.CheckMap(
-        node, "sink",
-        {"name", "kind", "url", "project", "datasource", "token", "token_file", "token_type", "batch_size",
-         "linger_ms", "max_in_flight", "contact_sync", "ca_file", "insecure_skip_verify", "timeout_ms", "path",
-         "delete_event"}));
-    if (in_list) CDC_TRY(Require(node, "name", "sink"));
-    if (node["name"]) {
-      CDC_TRY_ASSIGN(s.name, r_.Scalar(node["name"], "name"));
-      if (!IsLowerWord(s.name)) {
-        return Fail(r_.ErrorAt(node["name"], "'name' must be characters of [a-z0-9_]"));
-      }
-    }
-    if (node["kind"]) {
-      CDC_TRY_ASSIGN(s.kind, r_.OneOf(node["kind"], "kind", {"instasent", "encharge", "jsonl"}));
-    }
-    if (s.kind == "jsonl") return LoadJsonlSink(node, s);
-    if (s.kind == "encharge") return LoadEnchargeSink(node, s);
-    if (node["delete_event"]) {
-      return Fail(r_.ErrorAt(node["delete_event"], "'delete_event' applies only to an encharge sink"));
-    }
-    if (node["path"]) return Fail(r_.ErrorAt(node["path"], "'path' applies only to a jsonl sink"));
-    for (const char* key : {"url", "project", "datasource"}) {
-      CDC_TRY(Require(node, key, "sink"));
-    }
-    CDC_TRY_ASSIGN(s.url, r_.Scalar(node["url"], "url"));
-    if (s.url.rfind("http://", 0) != 0 && s.url.rfind("https://", 0) != 0) {
-      return Fail(r_.ErrorAt(node["url"], "'url' must start with http:// or https://"));
-    }
-    while (!s.url.empty() && s.url.back() == '/') s.url.pop_back();
-    CDC_TRY_ASSIGN(s.project, r_.Scalar(node["project"], "project"));
-    CDC_TRY_ASSIGN(s.datasource, r_.Scalar(node["datasource"], "datasource"));
-    if (s.project.empty()) return Fail(r_.ErrorAt(node["project"], "'project' must not be empty"));
-    if (s.datasource.empty()) {
-      return Fail(r_.ErrorAt(node["datasource"], "'datasource' must not be empty"));
-    }
-    CDC_TRY(LoadToken(node, s));
-    if (node["token_type"]) {
-      CDC_TRY_ASSIGN(s.token_type, r_.OneOf(node["token_type"], "token_type", {"datasource", "product"}));
-    }
-    int64_t n = 0;
-    if (node["batch_size"]) {
-      CDC_TRY_ASSIGN(n, r_.Integer(node["batch_size"], "batch_size", 1, 100));
-      s.batch_size = static_cast<int>(n);
-    }
-    if (node["linger_ms"]) {
-      CDC_TRY_ASSIGN(n, r_.Integer(node["linger_ms"], "linger_ms", 0, 60000));
-      s.linger_ms = static_cast<int>(n);
-    }
-    CDC_TRY(LoadHttpKeys(node, s));
-    if (node["contact_sync"]) {
-      CDC_TRY_ASSIGN(s.contact_sync,
-                     r_.OneOf(node["contact_sync"], "contact_sync", {"auto", "always", "never"}));
-    }
-    if (node["insecure_skip_verify"]) {
-      CDC_TRY_ASSIGN(s.insecure_skip_verify, r_.Boolean(node["insecure_skip_verify"], "insecure_skip_verify"));
-    }
-    return {};
-  }
-
-  // Keys every HTTP sink takes: parallel requests, request timeout, extra CA.
-  Status LoadHttpKeys(const YAML::Node& node, SinkConfig& s) {
-    int64_t n = 0;
-    if (node["max_in_flight"]) {
-      CDC_TRY_ASSIGN(n, r_.Integer(node["max_in_flight"], "max_in_flight", 1, 64));
-      s.max_in_flight = static_cast<int>(n);
-    }
-    if (node["timeout_ms"]) {
-      CDC_TRY_ASSIGN(n, r_.Integer(node["timeout_ms"], "timeout_ms", 100, 600000));
-      s.timeout_ms = static_cast<int>(n);
-    }
-    if (node["ca_file"]) {
-      std::string ca;
-      CDC_TRY_ASSIGN(ca, r_.Scalar(node["ca_file"], "ca_file"));
-      s.ca_file = ResolvePath(c_.dir, ca);
-    }
-    return {};
-  }
-
-  Status LoadToken(const YAML::Node& node, SinkConfig& s) {
-    const YAML::Node token = node["token"];
-    const YAML::Node file = node["token_file"];
-    if (token && file) return Fail(r_.ErrorAt(file, "use either 'token' or 'token_file', not both"));
-    if (!token && !file) return Fail(r_.ErrorAt(node, "sink: missing 'token' or 'token_file'"));
-    if (token) {
-      CDC_TRY_ASSIGN(s.token, r_.Scalar(token, "token"));
-      s.token = Trim(s.token);
-      if (s.token.empty()) return Fail(r_.ErrorAt(token, "'token' is empty"));
-      return {};
-    }
-    std::string path;
-    CDC_TRY_ASSIGN(path, r_.Scalar(file, "token_file"));
-    const std::string resolved = ResolvePath(c_.dir, path);
-    std::ifstream in(resolved, std::ios::binary);
-    if (!in) return Fail(r_.ErrorAt(file, "cannot read token_file '" + resolved + "'"));
-    // A token file holds one token: read a bounded amount, so a wrong path such
-    // as a device never hangs the loader.
-    constexpr std::streamsize kMaxTokenFileBytes = 64 * 1024;
-    std::string content(kMaxTokenFileBytes + 1, '\0');
-    in.read(content.data(), kMaxTokenFileBytes + 1);
-    content.resize(static_cast<size_t>(in.gcount()));
-    if (content.size() > static_cast<size_t>(kMaxTokenFileBytes)) {
-      return Fail(r_.ErrorAt(file, "token_file '" + resolved + "' is larger than 64 KiB: it should hold one token"));
-    }
-    s.token = Trim(content);
-    if (s.token.empty()) return Fail(r_.ErrorAt(file, "token_file '" + resolved + "' is empty"));
-    return {};
-  }
-
-  // Encharge's Ingest API: one POST per record, no batching, no project or
-  // datasource; `X-Encharge-Token` carries the token.
-  Status LoadEnchargeSink(const YAML::Node& node, SinkConfig& s) {
-    for (const auto& entry : node) {
-      const std::string key = entry.first.Scalar();
-      static const std::set<std::string> kKeys = {"name",       "kind",       "url",
-                                                  "token",      "token_file", "max_in_flight",
-                                                  "timeout_ms", "ca_file",    "delete_event"};
-      if (!kKeys.count(key)) {
-        return Fail(r_.ErrorAt(entry.first, "'" + key + "' does not apply to an encharge sink"));
-      }
-    }
-    s.url = "https://ingest.encharge.io/v1/";
-    if (node["url"]) {
-      CDC_TRY_ASSIGN(s.url, r_.Scalar(node["url"], "url"));
-      if (s.url.rfind("http://", 0) != 0 && s.url.rfind("https://", 0) != 0) {
-        return Fail(r_.ErrorAt(node["url"], "'url' must start with http:// or https://"));
-      }
-    }
-    CDC_TRY(LoadToken(node, s));
-    CDC_TRY(LoadHttpKeys(node, s));
-    if (node["delete_event"]) {
-      CDC_TRY_ASSIGN(s.delete_event, r_.Scalar(node["delete_event"], "delete_event"));
-      if (s.delete_event.empty()) {
-        return Fail(r_.ErrorAt(node["delete_event"], "'delete_event' must not be empty"));
-      }
-    }
-    return {};
-  }
-
-  Status LoadJsonlSink(const YAML::Node& node, SinkConfig& s) {
-    for (const auto& entry : node) {
-      const std::string key = entry.first.Scalar();
-      if (key != "name" && key != "kind" && key != "path") {
-        return Fail(r_.ErrorAt(entry.first, "'" + key + "' does not apply to a jsonl sink"));
-      }
-    }
-    CDC_TRY(Require(node, "path", "sink"));
-    CDC_TRY_ASSIGN(s.path, r_.Scalar(node["path"], "path"));
-    if (s.path.empty()) return Fail(r_.ErrorAt(node["path"], "'path' must not be empty"));
-    if (s.path != "-") s.path = ResolvePath(c_.dir, s.path);
-    return {};
   }
 
   const YamlReader& r_;

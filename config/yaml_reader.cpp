@@ -149,6 +149,28 @@ core::Result<std::vector<std::string>> YamlReader::StringList(const YAML::Node& 
   return out;
 }
 
+core::Status YamlReader::Require(const YAML::Node& map, const char* key, std::string_view what) const {
+  const YAML::Node value = map[key];
+  if (!value) return core::Fail(ErrorAt(map, std::string(what) + ": missing required key '" + key + "'"));
+  if (value.IsNull()) return core::Fail(ErrorAt(value, std::string("'") + key + "' needs a value"));
+  return {};
+}
+
+int YamlReader::KeyLine(const YAML::Node& map, const std::string& key) {
+  for (const auto& kv : map) {
+    if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.first.Mark().line + 1;
+  }
+  return 0;
+}
+
+bool IsLowerWord(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
 core::Status YamlReader::CheckMap(const YAML::Node& node, std::string_view what,
                                   std::initializer_list<std::string_view> allowed) const {
   return CheckMap(node, what, std::vector<std::string_view>(allowed));

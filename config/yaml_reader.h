@@ -44,6 +44,11 @@ class YamlReader {
                                   std::initializer_list<std::string_view> allowed) const;
   core::Result<std::vector<std::string>> StringList(const YAML::Node& node, std::string_view key) const;
 
+  // `key` must be in `map` with a value; `what` names the map in the message.
+  core::Status Require(const YAML::Node& map, const char* key, std::string_view what) const;
+  // 1-based line of `key` inside `map` (the key itself, not its value); 0 if absent.
+  static int KeyLine(const YAML::Node& map, const std::string& key);
+
   // `node` must be a map whose keys are all in `allowed`, none repeated.
   core::Status CheckMap(const YAML::Node& node, std::string_view what,
                         std::initializer_list<std::string_view> allowed) const;
@@ -54,5 +59,8 @@ class YamlReader {
   std::string file_;
   std::vector<std::string> lines_;
 };
+
+// Names the config gives things (pipeline, slot, sink): one or more of [a-z0-9_].
+bool IsLowerWord(std::string_view s);
 
 }  // namespace cdc::config

@@ -122,11 +122,15 @@ class PostgresBench:
                 "-f", "/dev/null"]
             # Alternate who goes first, so neither always finds the WAL cached.
             order = [("ref", reference), ("ours", config)] if run % 2 == 0 else [("ours", config), ("ref", reference)]
-            for who, what in order:
+            for place, (who, what) in enumerate(order):
                 if who == "ref":
                     theirs.append(measure(what))
                 else:
                     ours.append(self.run_connector(what))
+                done = (theirs if who == "ref" else ours)[-1]
+                print(f"  run {run}: {'pg_recvlogical' if who == 'ref' else 'instasent-cdc'} "
+                      f"{'first' if place == 0 else 'second'}, {done['wall']:.2f} s, "
+                      f"CPU {done['cpu']:.2f} s", flush=True)
             psql(f"SELECT pg_drop_replication_slot('{slot}')")
             psql(f"SELECT pg_drop_replication_slot('{ref_slot}')")
         run_row(self.results, "postgres", workload, "instasent-cdc (jsonl)", self.n, ours,

@@ -1,5 +1,7 @@
 #include "tests/emulator/datastore.h"
 
+#include <algorithm>
+
 #include "tests/emulator/iso_time.h"
 
 namespace cdc::emulator {
@@ -127,6 +129,16 @@ void Datastore::CountRejected(const DatasourceId& ds, int64_t contacts, int64_t 
   st.counters.events_rejected += events;
 }
 
+void Datastore::RequestStarted() {
+  std::lock_guard lock(mu_);
+  in_flight_peak_ = std::max(in_flight_peak_, ++in_flight_);
+}
+
+void Datastore::RequestFinished() {
+  std::lock_guard lock(mu_);
+  --in_flight_;
+}
+
 void Datastore::RecordRequest(const std::string& endpoint, int status) {
   std::lock_guard lock(mu_);
   ++requests_total_;
@@ -197,7 +209,10 @@ json Datastore::StatsJson(const DatasourceId& ds) {
   ItemCounters c = Counters(ds);
   std::lock_guard lock(mu_);
   return {{"requests",
-           {{"total", requests_total_}, {"by_status", by_status_}, {"by_endpoint", by_endpoint_}}},
+           {{"total", requests_total_},
+            {"in_flight_peak", in_flight_peak_},
+            {"by_status", by_status_},
+            {"by_endpoint", by_endpoint_}}},
           {"items",
            {{"contacts_accepted", c.contacts_accepted},
             {"contacts_rejected", c.contacts_rejected},
@@ -232,6 +247,7 @@ void Datastore::Reset() {
   pending_.clear();
   next_seq_ = 1;
   requests_total_ = 0;
+  in_flight_peak_ = in_flight_;
   by_status_.clear();
   by_endpoint_.clear();
 }

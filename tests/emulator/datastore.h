@@ -63,6 +63,10 @@ class Datastore {
   void DeleteContact(const DatasourceId& ds, const std::string& user_id);
   void CountRejected(const DatasourceId& ds, int64_t contacts, int64_t events);
   void RecordRequest(const std::string& endpoint, int status);  // status 0: dropped
+  // An API request from its arrival until its answer is written (latency included):
+  // /_emulator/stats reports the most at once, so tests can see requests overlap.
+  void RequestStarted();
+  void RequestFinished();
 
   std::optional<nlohmann::json> Contact(const DatasourceId& ds, const std::string& user_id);
   nlohmann::json ContactsJson(const DatasourceId& ds);
@@ -114,6 +118,8 @@ class Datastore {
   std::multimap<TimePoint, Pending> pending_;  // equal keys keep acceptance order
   uint64_t next_seq_ = 1;
   int64_t requests_total_ = 0;
+  int64_t in_flight_ = 0;       // API requests received and not yet answered
+  int64_t in_flight_peak_ = 0;  // the most of them at once since the last reset
   std::map<std::string, int64_t> by_status_;
   std::map<std::string, int64_t> by_endpoint_;
 };

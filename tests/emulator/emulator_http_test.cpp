@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -247,6 +248,25 @@ TEST_F(EmulatorHttpTest, LatencyDelaysApiResponsesButNotInspection) {
   t0 = SteadyClock::now();
   Inspect("stats");
   EXPECT_LT(SteadyClock::now() - t0, std::chrono::milliseconds(800));
+}
+
+TEST_F(EmulatorHttpTest, StatsCountTheMostApiRequestsAnsweredAtOnce) {
+  ASSERT_NO_FATAL_FAILURE(Start({"--latency-ms", "300"}));
+  EXPECT_EQ(client_->Get(kBase + "/stream").status, 200);
+  EXPECT_EQ(Inspect("stats")["requests"]["in_flight_peak"], 1);
+  // Three clients at once: each holds its request for the 300 ms of latency.
+  std::atomic<int> answered{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.emplace_back([&] {
+      if (HttpClient(emulator_->BaseUrl()).Get(kBase + "/stream").status == 200) ++answered;
+    });
+  }
+  for (auto& c : clients) c.join();
+  ASSERT_EQ(answered, 3);
+  EXPECT_EQ(Inspect("stats")["requests"]["in_flight_peak"], 3);
+  ASSERT_EQ(inspect_->Post("/_emulator/reset", "").status, 200);
+  EXPECT_EQ(Inspect("stats")["requests"]["in_flight_peak"], 0);
 }
 
 TEST_F(EmulatorHttpTest, FaultsCanBeReadAndChangedAtRunTime) {

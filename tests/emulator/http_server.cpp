@@ -77,16 +77,20 @@ struct HttpServer::Impl {
       const unsigned version = req.version();
       HttpRequest in{std::string(req.method_string()), std::string(req.target()),
                      std::string(req[http::field::authorization]), std::move(req.body())};
+      const bool api = !in.target.starts_with("/_emulator");
+      if (api) emulator.store().RequestStarted();
       HttpResponse out = emulator.Handle(in);
       if (out.delay.count() > 0) {
         asio::steady_timer timer(stream.get_executor());
         timer.expires_after(out.delay);
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       }
-      if (out.drop) break;  // close without an answer
-      auto res = ToBeast(out, version, keep_alive);
-      co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec || !keep_alive) break;
+      if (!out.drop) {
+        auto res = ToBeast(out, version, keep_alive);
+        co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (api) emulator.store().RequestFinished();
+      if (out.drop || ec || !keep_alive) break;  // a drop closes without an answer
     }
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream.socket().close(ec);

@@ -105,11 +105,12 @@ bool ParseTimestamp(std::string_view s, int64_t& epoch_us) {
       i += 3;
       if (i < s.size() && s[i] == '.') {
         ++i;
-        int64_t scale = 100000;
+        // The weight of each fraction digit: a table, not a division per digit.
+        static constexpr int64_t kWeights[6] = {100000, 10000, 1000, 100, 10, 1};
         const size_t start = i;
         while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-          micros += (s[i] - '0') * scale;  // digits past microseconds are dropped
-          scale /= 10;
+          const size_t place = i - start;
+          if (place < 6) micros += (s[i] - '0') * kWeights[place];  // digits past microseconds are dropped
           ++i;
         }
         if (i == start) return false;

@@ -6,6 +6,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace cdc::core {
 
 namespace {
@@ -74,10 +78,33 @@ inline bool NeedsEscape4(uint32_t x) {
   return ((below_space | is_quote | is_backslash) & 0x80808080U) != 0;
 }
 
+#if defined(__SSE2__)
+// The same test on 16 bytes at once (SSE2 is part of x86-64).
+inline bool NeedsEscape16(__m128i v) {
+  const __m128i controls = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);  // unsigned v <= 0x1F
+  const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+  const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+  return _mm_movemask_epi8(_mm_or_si128(controls, _mm_or_si128(quote, backslash))) != 0;
+}
+#endif
+
 // Whole blocks, then one last block overlapping the previous one, so that
 // short text (ids, keys, most values) takes one or two word tests instead of
-// a loop over its bytes.
+// a loop over its bytes. Never reads outside [p, p + n).
 bool HasSpecial(const char* p, size_t n) {
+#if defined(__SSE2__)
+  if (n >= 16) {
+    for (size_t i = 0; i + 16 <= n; i += 16) {
+      if (NeedsEscape16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)))) return true;
+    }
+    return NeedsEscape16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16)));
+  }
+  if (n >= 8) {  // two overlapping 8-byte halves of one register
+    const __m128i head = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+    const __m128i tail = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + n - 8));
+    return NeedsEscape16(_mm_unpacklo_epi64(head, tail));
+  }
+#else
   if (n >= 8) {
     uint64_t block;
     for (size_t i = 0; i + 8 <= n; i += 8) {
@@ -87,6 +114,7 @@ bool HasSpecial(const char* p, size_t n) {
     std::memcpy(&block, p + n - 8, sizeof block);
     return NeedsEscape8(block);
   }
+#endif
   if (n >= 4) {
     uint32_t head, tail;
     std::memcpy(&head, p, sizeof head);

@@ -203,7 +203,7 @@ bool AppendJsonValue(std::string& out, const Value& v) {
     case ValueKind::kInt: {
       char buf[24];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.as_int());
-      out.append(buf, end);
+      out.append(buf, static_cast<size_t>(end - buf));  // (pointer, length): the iterator overload goes through replace()
       return true;
     }
     case ValueKind::kDouble: {
@@ -213,7 +213,7 @@ bool AppendJsonValue(std::string& out, const Value& v) {
       }
       char buf[32];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.as_double());
-      out.append(buf, end);
+      out.append(buf, static_cast<size_t>(end - buf));  // (pointer, length): the iterator overload goes through replace()
       return true;
     }
     case ValueKind::kDecimal:

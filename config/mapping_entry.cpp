@@ -34,10 +34,10 @@ core::Result<std::string> RenderId(const Template& t, const RowView& row, const 
   return text;
 }
 
-// RenderId, also appending the id to `json` as a JSON string. The text is
-// rendered straight between the quotes and escaped only when it has to be:
+// RenderId into `id`, also appending it to `json` as a JSON string. The text
+// is rendered straight between the quotes and escaped only when it has to be:
 // ids are written for every row and rarely hold a quote or a control byte.
-core::Result<std::string> AppendId(const Template& t, const RowView& row, const char* what, std::string& json) {
+core::Status AppendId(const Template& t, const RowView& row, const char* what, std::string& json, std::string& id) {
   Value scratch;
   json.push_back('"');
   const size_t start = json.size();
@@ -46,14 +46,14 @@ core::Result<std::string> AppendId(const Template& t, const RowView& row, const 
   if (*kind == core::ValueKind::kAbsent || *kind == core::ValueKind::kNull || json.size() == start) {
     return Fail(IdError(t, what, *kind));
   }
-  std::string id(json, start);
+  id.assign(json, start);
   if (core::NeedsJsonEscape(id)) {
     json.resize(start - 1);
     core::AppendJsonString(json, id);
   } else {
     json.push_back('"');
   }
-  return id;
+  return {};
 }
 
 // Appends `"key":value` pairs (absent values omitted), each preceded by a
@@ -147,8 +147,8 @@ class EntryRun {
     std::string json;
     json.reserve(256);
     json += "{\"_user_id\":";
-    auto uid = AppendId(spec.user_id, merged_row_, "user_id", json);
-    if (!uid) return Fail(uid.error());
+    std::string uid;
+    if (auto st = AppendId(spec.user_id, merged_row_, "user_id", json, uid); !st) return st;
     if (auto st = Fields(spec.attributes, e_.quoted_keys.attributes, new_row_, false, json); !st) return st;
     json.push_back('}');
     std::string previous_uid;
@@ -158,13 +158,13 @@ class EntryRun {
       std::string old_uid;
       auto old = spec.user_id.AppendText(old_row_, old_uid, scratch);
       if (old && *old != core::ValueKind::kAbsent && *old != core::ValueKind::kNull) {
-        if (!old_uid.empty() && old_uid != *uid) {
+        if (!old_uid.empty() && old_uid != uid) {
           Add(RecordKind::kContactDelete, old_uid).renamed = true;
           previous_uid = std::move(old_uid);
         }
       }
     }
-    Record& r = Add(RecordKind::kContactUpsert, std::move(*uid));
+    Record& r = Add(RecordKind::kContactUpsert, std::move(uid));
     r.json = std::move(json);
     r.previous_user_id = std::move(previous_uid);
     return {};
@@ -203,11 +203,13 @@ class EntryRun {
 
   // `row` renders parameters and user data; `keys` the ids and the date.
   core::Status Event(const EventSpec& spec, const RowView& row, const RowView& keys) {
-    std::string json;
+    // Rendered straight into the record's fields; MappingEntry::Apply drops
+    // the record if anything below fails.
+    Record& r = Add(RecordKind::kEvent, {});
+    std::string& json = r.json;
     json.reserve(256);
     json += "{\"_user_id\":";
-    auto uid = AppendId(spec.user_id, keys, "user_id", json);
-    if (!uid) return Fail(uid.error());
+    if (auto st = AppendId(spec.user_id, keys, "user_id", json, r.user_id); !st) return st;
     // A constant type is quoted once (Prepare); a template is rendered
     // before the id so that errors are reported in the same order.
     const std::string& type_json = e_.quoted_keys.event_type;
@@ -217,14 +219,14 @@ class EntryRun {
       if (!type) return Fail(type.error());
     }
     json += ",\"_event_id\":";
-    core::Result<std::string> id;
     if (spec.id) {
-      id = AppendId(*spec.id, keys, "id", json);
+      if (auto st = AppendId(*spec.id, keys, "id", json, r.event_id); !st) return st;
     } else {
-      id = DefaultEventId();
-      if (id) core::AppendJsonString(json, *id);
+      auto id = DefaultEventId();
+      if (!id) return Fail(id.error());
+      core::AppendJsonString(json, *id);
+      r.event_id = std::move(*id);
     }
-    if (!id) return Fail(id.error());
 
     int64_t when = c_.commit_time_us;
     if (spec.date) {
@@ -265,9 +267,6 @@ class EntryRun {
       json.push_back('}');
     }
     json.push_back('}');
-    Record& r = Add(RecordKind::kEvent, std::move(*uid));
-    r.event_id = std::move(*id);
-    r.json = std::move(json);
     // Milliseconds are what the API sees, so the recorded time matches them.
     r.event_time_us = when - ((when % 1000) + 1000) % 1000;
     return {};

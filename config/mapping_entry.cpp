@@ -18,7 +18,7 @@ using core::Value;
 core::Error IdError(const Template& t, const char* what, core::ValueKind kind) {
   const char* problem = kind == core::ValueKind::kAbsent ? "' needs a column value the source did not deliver"
                         : kind == core::ValueKind::kNull ? "' is NULL"
-                                                          : "' is empty";
+                                                         : "' is empty";
   return core::Error::BadData(std::string(what) + " '" + t.text() + problem);
 }
 
@@ -37,7 +37,8 @@ core::Result<std::string> RenderId(const Template& t, const RowView& row, const 
 // RenderId into `id`, also appending it to `json` as a JSON string. The text
 // is rendered straight between the quotes and escaped only when it has to be:
 // ids are written for every row and rarely hold a quote or a control byte.
-core::Status AppendId(const Template& t, const RowView& row, const char* what, std::string& json, std::string& id) {
+core::Status AppendId(const Template& t, const RowView& row, const char* what, std::string& json,
+                      std::string& id) {
   Value scratch;
   json.push_back('"');
   const size_t start = json.size();

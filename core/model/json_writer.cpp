@@ -203,7 +203,8 @@ bool AppendJsonValue(std::string& out, const Value& v) {
     case ValueKind::kInt: {
       char buf[24];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.as_int());
-      out.append(buf, static_cast<size_t>(end - buf));  // (pointer, length): the iterator overload goes through replace()
+      // (pointer, length): the iterator overload goes through replace().
+      out.append(buf, static_cast<size_t>(end - buf));
       return true;
     }
     case ValueKind::kDouble: {
@@ -213,7 +214,8 @@ bool AppendJsonValue(std::string& out, const Value& v) {
       }
       char buf[32];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.as_double());
-      out.append(buf, static_cast<size_t>(end - buf));  // (pointer, length): the iterator overload goes through replace()
+      // (pointer, length): the iterator overload goes through replace().
+      out.append(buf, static_cast<size_t>(end - buf));
       return true;
     }
     case ValueKind::kDecimal:

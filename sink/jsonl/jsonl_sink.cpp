@@ -141,8 +141,8 @@ class JsonlSink final : public core::Sink {
   mutable std::mutex mu_;
   std::FILE* out_ = nullptr;  // guarded by mu_
   bool owned_ = false;
-  std::string buffer_;        // lines not yet handed to out_
-  bool interactive_ = false;  // stdout is a terminal: write every line at once
+  std::string buffer_;               // lines not yet handed to out_
+  bool interactive_ = false;         // stdout is a terminal: write every line at once
   std::string kind_prefix_[3];       // `{"kind":"...","user_id":` per RecordKind
   std::string default_destination_;  // `,"destination":"<name>","item":`
   std::optional<core::Error> failure_;

@@ -1,6 +1,8 @@
 // CopyText: parses one row of `COPY ... TO STDOUT` text format (tab-separated
-// fields, `\N` for NULL, backslash escapes) into unescaped fields. Reuses its
-// buffers from row to row; the returned fields live until the next Parse.
+// fields, `\N` for NULL, backslash escapes) into unescaped fields. A field
+// without a backslash (nearly all) is a view into the row itself, so the row
+// buffer must outlive the fields; only escaped fields are copied, into
+// buffers reused from row to row. The fields live until the next Parse.
 // Not thread-safe.
 #pragma once
 
@@ -14,7 +16,8 @@ namespace cdc::pg {
 
 struct CopyField {
   bool is_null = false;
-  std::string text;  // unescaped bytes (empty when null)
+  std::string_view text;  // unescaped bytes (empty when null); into the row or `unescaped`
+  std::string unescaped;  // storage for a field that had escapes
 };
 
 class CopyText {
@@ -25,6 +28,9 @@ class CopyText {
   core::Result<const std::vector<CopyField>*> Parse(std::string_view line, size_t expected_fields = 0);
 
  private:
+  // Unescapes the field starting at `i` into `field.unescaped`; returns where it ends.
+  core::Result<size_t> ParseEscaped(std::string_view line, size_t i, CopyField& field);
+
   std::vector<CopyField> fields_;
 };
 

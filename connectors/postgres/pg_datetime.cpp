@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -139,15 +141,16 @@ int64_t DaysInMonth(int64_t y, int64_t m) {
   return m == 2 && IsLeapYear(y) ? 29 : kDays[m - 1];
 }
 
-bool Digits(std::string_view text, size_t at, size_t n, int& out) {
-  int v = 0;
-  for (size_t i = at; i < at + n; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
-    v = v * 10 + (text[i] - '0');
+bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') <= 9; }
+
+bool AllDigits(const char* p, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (!IsDigit(p[i])) return false;
   }
-  out = v;
   return true;
 }
+
+int TwoDigits(const char* p) { return (p[0] - '0') * 10 + (p[1] - '0'); }
 
 // Our sessions print timestamptz in UTC: "2026-11-23 01:34:50.123456+00".
 // When the text has exactly that layout and normal fields (4-digit year, valid
@@ -158,23 +161,25 @@ bool CanonicalUtcTimestampTz(std::string_view text, std::string& out) {
   constexpr size_t kSeconds = 19;  // "YYYY-MM-DD HH:MM:SS"
   if (text.size() < kSeconds + 3 || text.substr(text.size() - 3) != "+00") return false;
   const size_t end = text.size() - 3;
-  if (text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' || text[16] != ':') return false;
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  if (!Digits(text, 0, 4, y) || !Digits(text, 5, 2, mo) || !Digits(text, 8, 2, d) || !Digits(text, 11, 2, h) ||
-      !Digits(text, 14, 2, mi) || !Digits(text, 17, 2, sec)) {
+  const char* t = text.data();
+  if (t[4] != '-' || t[7] != '-' || t[10] != ' ' || t[13] != ':' || t[16] != ':') return false;
+  if (!AllDigits(t, 4) || !AllDigits(t + 5, 2) || !AllDigits(t + 8, 2) || !AllDigits(t + 11, 2) ||
+      !AllDigits(t + 14, 2) || !AllDigits(t + 17, 2)) {
     return false;
   }
   if (end != kSeconds) {
-    int ignored = 0;
     const size_t fraction = end - kSeconds - 1;
-    if (text[kSeconds] != '.' || fraction < 1 || fraction > 9 || !Digits(text, kSeconds + 1, fraction, ignored)) {
-      return false;
-    }
+    if (t[kSeconds] != '.' || fraction < 1 || fraction > 9 || !AllDigits(t + kSeconds + 1, fraction)) return false;
   }
-  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > DaysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return false;
-  out.reserve(end + 1);
-  out.assign(text.substr(0, end)).push_back('Z');
+  const int y = TwoDigits(t) * 100 + TwoDigits(t + 2), mo = TwoDigits(t + 5), d = TwoDigits(t + 8);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > DaysInMonth(y, mo) || TwoDigits(t + 11) > 23 ||
+      TwoDigits(t + 14) > 59 || TwoDigits(t + 17) > 59) {
+    return false;
+  }
+  // One copy: the '+' of "+00" becomes the 'Z'.
+  out.assign(t, end + 1);
   out[10] = 'T';
+  out[end] = 'Z';
   return true;
 }
 
@@ -195,6 +200,59 @@ std::string FormatDate(const Ymd& d) {
   std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(d.y),
                 static_cast<long long>(d.m), static_cast<long long>(d.d));
   return buf;
+}
+
+// Days from 1970-01-01 to PostgreSQL's epoch 2000-01-01.
+constexpr int64_t kPgEpochDays = 10957;
+constexpr int64_t kMicrosPerDay = kSecondsPerDay * 1000000;
+
+// Writes `v` (>= 0) with at least `width` digits; returns the end.
+char* PutPadded(char* p, int64_t v, int width) {
+  char digits[24];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v > 0);
+  while (n < width) digits[n++] = '0';
+  while (n > 0) *p++ = digits[--n];
+  return p;
+}
+
+// Two digits of 0..99: the per-row fields, one table lookup each.
+char* Put2(char* p, int64_t v) {
+  static constexpr char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  std::memcpy(p, kPairs + 2 * v, 2);
+  return p + 2;
+}
+
+// "YYYY-MM-DD" as the server prints it: BC years as their positive number
+// (the caller appends " BC").
+char* PutDate(char* p, const Ymd& d) {
+  const int64_t year = d.y > 0 ? d.y : 1 - d.y;
+  if (year <= 9999) {
+    p = Put2(Put2(p, year / 100), year % 100);
+  } else {
+    p = PutPadded(p, year, 4);
+  }
+  *p++ = '-';
+  p = Put2(p, d.m);
+  *p++ = '-';
+  return Put2(p, d.d);
+}
+
+// Consecutive rows mostly share their day: the civil date is kept per thread.
+Ymd CachedCivilFromDays(int64_t days) {
+  thread_local int64_t last_days = std::numeric_limits<int64_t>::min();
+  thread_local Ymd last;
+  if (days != last_days) {
+    last = CivilFromDays(days);
+    last_days = days;
+  }
+  return last;
 }
 
 }  // namespace
@@ -262,6 +320,57 @@ core::Result<core::Value> TimestampTzFromText(std::string_view text) {
   if (utc.y < 1) return core::Value::String(std::string(text));
   return core::Value::TimestampTz(
       FormatDate(utc) + "T" + FormatTime(sod / 3600, sod / 60 % 60, sod % 60, t.fraction) + "Z");
+}
+
+}  // namespace cdc::pg
+
+namespace cdc::pg {
+
+core::Result<core::Value> DateFromBinary(int32_t days) {
+  if (days == std::numeric_limits<int32_t>::min()) return core::Value::String("-infinity");
+  if (days == std::numeric_limits<int32_t>::max()) return core::Value::String("infinity");
+  const Ymd d = CachedCivilFromDays(days + kPgEpochDays);
+  char buf[48];
+  char* end = PutDate(buf, d);
+  if (d.y < 1) return DateFromText(std::string(buf, end) + " BC");  // kept as the server prints it
+  return core::Value::Date(std::string(buf, end));
+}
+
+core::Result<core::Value> TimestampFromBinary(int64_t micros, bool with_zone) {
+  if (micros == std::numeric_limits<int64_t>::min()) return core::Value::String("-infinity");
+  if (micros == std::numeric_limits<int64_t>::max()) return core::Value::String("infinity");
+  int64_t days = micros / kMicrosPerDay;
+  int64_t in_day = micros % kMicrosPerDay;
+  if (in_day < 0) {
+    in_day += kMicrosPerDay;
+    --days;
+  }
+  const Ymd d = CachedCivilFromDays(days + kPgEpochDays);
+  const int64_t secs = in_day / 1000000, fraction = in_day % 1000000;
+  char buf[80];
+  char* p = PutDate(buf, d);
+  *p++ = d.y >= 1 ? 'T' : ' ';
+  p = Put2(p, secs / 3600);
+  *p++ = ':';
+  p = Put2(p, secs / 60 % 60);
+  *p++ = ':';
+  p = Put2(p, secs % 60);
+  if (fraction != 0) {  // printed like the server: six digits, trailing zeros dropped
+    *p++ = '.';
+    char* digits = p;
+    p = Put2(Put2(Put2(p, fraction / 10000), fraction / 100 % 100), fraction % 100);
+    while (p > digits && p[-1] == '0') --p;
+  }
+  if (d.y >= 1) {
+    if (with_zone) *p++ = 'Z';
+    std::string text(buf, p);
+    return with_zone ? core::Value::TimestampTz(std::move(text)) : core::Value::Timestamp(std::move(text));
+  }
+  // BC: the server's text, through the text conversion (which keeps it as printed).
+  std::string text(buf, p);
+  if (with_zone) text += "+00";
+  text += " BC";
+  return with_zone ? TimestampTzFromText(text) : TimestampFromText(text);
 }
 
 }  // namespace cdc::pg

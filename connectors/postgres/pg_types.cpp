@@ -80,6 +80,19 @@ core::Error Bad(const char* type, std::string_view text) {
 }
 
 core::Result<core::Value> IntFromText(const char* type, std::string_view text) {
+  // Up to 18 digits cannot overflow int64: summed by hand (from_chars costs
+  // several times more per value); longer text takes from_chars' range check.
+  const bool negative = !text.empty() && text[0] == '-';
+  const size_t digits = text.size() - (negative ? 1 : 0);
+  if (digits >= 1 && digits <= 18) {
+    int64_t v = 0;
+    for (size_t i = negative ? 1 : 0; i < text.size(); ++i) {
+      const unsigned d = static_cast<unsigned char>(text[i] - '0');
+      if (d > 9) return core::Fail(Bad(type, text));
+      v = v * 10 + d;
+    }
+    return core::Value::Int(negative ? -v : v);
+  }
   int64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "connectors/postgres/postgres_source_impl.h"
@@ -23,9 +24,6 @@ using core::Fail;
 using core::Position;
 using core::SourceKind;
 using Clock = std::chrono::steady_clock;
-
-// Snapshot schemas get versions far from the relation cache's (which count from 1).
-constexpr uint64_t kSnapshotSchemaVersionBase = uint64_t{1} << 40;
 
 // The LSN a confirmed position lets the slot release. A streamed TxEnd carries
 // the commit record's end in `change` (see Handle in postgres_source_stream.cpp): confirming the end,
@@ -68,6 +66,14 @@ PostgresSource::~PostgresSource() {
 }
 
 core::Status PostgresSource::Prepare() {
+  if (options_.snapshot == SnapshotMode::kInitialOnly && !early_snapshot_.valid()) {
+    // No slot to wait for: any moment is a consistent point for the rows.
+    try {
+      early_snapshot_ = std::async(std::launch::async, [dsn = options_.dsn] { return Snapshot::Begin(dsn, ""); });
+    } catch (const std::system_error&) {
+      // No thread for it: RunSnapshot begins the transaction itself.
+    }
+  }
   auto admin = SlotAdmin::Connect(options_.dsn);
   if (!admin) {
     // At startup any connection failure is the operator's to fix (exit 2);
@@ -170,11 +176,8 @@ core::Status PostgresSource::Run(core::ChangeWriter& out, const std::atomic<bool
 core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<bool>& stop) {
   if (options_.snapshot == SnapshotMode::kInitialOnly) {
     if (snapshot_emitted_) return {};
-    auto admin = SlotAdmin::Connect(options_.dsn);
-    if (!admin) return Fail(admin.error());
-    auto lsn = (*admin)->CurrentWalLsn();
-    if (!lsn) return Fail(lsn.error());
-    auto st = RunSnapshot(out, stop, "", *lsn);
+    // No slot: the rows' position is the WAL position the snapshot itself reads.
+    auto st = RunSnapshot(out, stop, "", /*lsn=*/0);
     std::lock_guard lock(mu_);
     snapshot_finished_ = snapshot_emitted_;
     return st;
@@ -258,78 +261,6 @@ core::Status PostgresSource::RunOnce(core::ChangeWriter& out, const std::atomic<
   auto st = StreamLoop(**stream, out, stop);
   if (st && stop.load()) parked_stream_ = std::move(*stream);
   return st;
-}
-
-core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::atomic<bool>& stop,
-                                         const std::string& exported, uint64_t lsn) {
-  auto snapshot = Snapshot::Begin(options_.dsn, exported);
-  if (!snapshot) return Fail(snapshot.error());
-  struct Snapshotting {  // for Progress(), whichever way this returns
-    PostgresSource& self;
-    explicit Snapshotting(PostgresSource& s) : self(s) { Set(true); }
-    ~Snapshotting() { Set(false); }
-    void Set(bool on) {
-      std::lock_guard lock(self.mu_);
-      self.snapshotting_ = on;
-      if (on) self.connected_ = true;
-    }
-  } snapshotting(*this);
-  Position position{SourceKind::kPostgres, lsn, 0, 0};
-  uint64_t estimate = 0;
-  for (const auto& t : tables_)
-    estimate += t.estimated_rows > 0 ? static_cast<uint64_t>(t.estimated_rows) : 0;
-  {
-    std::lock_guard lock(mu_);
-    snapshot_estimate_ = estimate;
-    snapshot_rows_ = 0;
-    snapshot_tables_.clear();
-    snapshot_table_ = 0;
-    for (const auto& t : tables_) {
-      snapshot_tables_.push_back(
-          {t.QualifiedName(), 0, t.estimated_rows > 0 ? static_cast<uint64_t>(t.estimated_rows) : 0});
-    }
-  }
-  log_->info("snapshot of {} table(s) at {} (about {} rows)", tables_.size(), core::FormatLsn(lsn), estimate);
-  bool closed = false;
-  auto emit = [&](core::RowChange&& change) {
-    if (stop.load() || !out.Emit(std::move(change))) {
-      closed = true;
-      return false;
-    }
-    std::lock_guard lock(mu_);
-    ++snapshot_rows_;  // progress is shown by the run's monitor (bar or a line every 10 s)
-    if (snapshot_table_ < snapshot_tables_.size()) ++snapshot_tables_[snapshot_table_].rows;
-    return true;
-  };
-  auto bad_row = [&](const core::Error& error, const std::string& line) {
-    core::Error e = error;
-    e.position = position.ToString();
-    return DeadLetter(e, line).has_value() && !stop.load();
-  };
-  for (size_t i = 0; i < tables_.size(); ++i) {
-    {
-      std::lock_guard lock(mu_);
-      snapshot_table_ = i;
-    }
-    auto schema = Snapshot::SchemaFor(tables_[i], types_, kSnapshotSchemaVersionBase + i);
-    if (auto st = (*snapshot)->ReadTable(tables_[i], schema, types_, position, emit, bad_row); !st) return st;
-    if (closed || stop.load()) return {};
-  }
-  if (auto st = (*snapshot)->Commit(); !st) return st;
-  uint64_t rows = (*snapshot)->rows_done();
-  {
-    std::lock_guard lock(mu_);
-    snapshot_end_ = position;
-    last_emitted_ = std::max(last_emitted_, position);
-    last_commit_time_us_ = (*snapshot)->read_time_us();
-  }
-  if (!out.Emit(core::TxEnd{position, (*snapshot)->read_time_us()}) || !out.Emit(core::SnapshotDone{rows}) ||
-      !out.Flush()) {
-    return {};
-  }
-  snapshot_emitted_ = true;
-  log_->info("snapshot read: {} rows", rows);
-  return {};
 }
 
 core::Result<bool> PostgresSource::HasSlotHistory() {

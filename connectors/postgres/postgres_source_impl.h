@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "connectors/postgres/postgres_source.h"
 #include "connectors/postgres/relation_cache.h"
 #include "connectors/postgres/replication_stream.h"
+#include "connectors/postgres/snapshot.h"
 
 namespace cdc::pg {
 
@@ -40,6 +42,7 @@ class PostgresSource final : public core::Source {
 
  private:
   core::Status RunOnce(core::ChangeWriter& out, const std::atomic<bool>& stop);
+  // `lsn` is the rows' position; 0: the WAL position the snapshot reads (no slot).
   core::Status RunSnapshot(core::ChangeWriter& out, const std::atomic<bool>& stop,
                            const std::string& exported, uint64_t lsn);
   core::Status StreamLoop(ReplicationStream& stream, core::ChangeWriter& out, const std::atomic<bool>& stop);
@@ -110,6 +113,10 @@ class PostgresSource final : public core::Source {
   std::vector<core::SnapshotTableProgress> snapshot_tables_;
   size_t snapshot_table_ = 0;  // index into snapshot_tables_ being read
   uint64_t snapshot_rows_ = 0, snapshot_estimate_ = 0, reconnects_ = 0;
+  // initial_only: the snapshot transaction, begun on its own connection while
+  // Prepare reads the catalog (connecting and a fresh backend's first
+  // statements are otherwise serial start-up). Taken once by RunSnapshot.
+  std::future<core::Result<std::unique_ptr<Snapshot>>> early_snapshot_;
 };
 
 }  // namespace cdc::pg

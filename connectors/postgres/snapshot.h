@@ -1,8 +1,9 @@
 // Snapshot: reads the mapped tables inside one REPEATABLE READ READ ONLY
 // transaction on its own connection, either the slot's exported snapshot (the
 // rows exactly as of the slot's consistent point) or a fresh one (a snapshot
-// redone after a crash). Each table is streamed with COPY (text format, one row
-// in memory at a time) and turned into kSnapshot RowChanges. Session settings
+// redone after a crash). Each table is streamed with COPY (binary when every
+// column's type has a binary decoder, else text; one row in memory at a time)
+// and turned into kSnapshot RowChanges: the same Values either way. Session settings
 // are fixed (UTC, ISO dates, IntervalStyle=postgres, extra_float_digits=3) so
 // text converts exactly as pgoutput's. Not thread-safe; rows_done() may be
 // read from any thread.
@@ -31,6 +32,9 @@ class Snapshot {
 
   // Time the transaction started (its now()), Unix epoch µs: the rows' commit time.
   int64_t read_time_us() const { return read_time_us_; }
+  // The server's WAL insert position read right after the transaction's
+  // snapshot was taken: every row read is committed at or before it.
+  uint64_t wal_lsn() const { return wal_lsn_; }
 
   // The schema snapshot rows of `table` carry: published columns in order,
   // key = the primary key, else the replica identity (as the stream's cache).
@@ -50,6 +54,12 @@ class Snapshot {
   // Ends the transaction.
   core::Status Commit();
 
+  // Whether ReadTable reads `table` as binary COPY (every column's type has a
+  // binary decoder and binary is allowed).
+  bool UsesBinaryCopy(const TableDescription& table) const;
+  // Off: every table is read as COPY text (tests compare both formats).
+  void set_binary_copy(bool allowed) { binary_copy_ = allowed; }
+
   uint64_t rows_done() const { return rows_done_.load(std::memory_order_relaxed); }
   const ConversionWarnings& warnings() const { return warnings_; }
 
@@ -60,6 +70,8 @@ class Snapshot {
   PgConnPtr conn_;
   std::string dsn_;
   int64_t read_time_us_ = 0;
+  uint64_t wal_lsn_ = 0;
+  bool binary_copy_ = true;
   std::atomic<uint64_t> rows_done_{0};
   ConversionWarnings warnings_;
 };

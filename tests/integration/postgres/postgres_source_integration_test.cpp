@@ -351,6 +351,9 @@ TEST_F(PostgresSourceIntegration, InitialOnlyReadsTheSnapshotAndStopsWithoutASlo
   EXPECT_EQ(Col(changes[0], "tags"), Value::Json("[\"a\",\"b c\"]"));
   EXPECT_EQ(Col(changes[0], "doc").kind(), core::ValueKind::kJson);
   EXPECT_EQ(Col(changes[1], "tags"), Value::Null());
+  // Without a slot the rows sit at the WAL position the snapshot read.
+  EXPECT_GT(changes[0].position.commit, 0u);
+  EXPECT_LE(changes[0].position.commit, CurrentWalLsn());
   EXPECT_EQ(Query(dsn_, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"),
             "0");
   EXPECT_TRUE(runner.source().Progress().caught_up);

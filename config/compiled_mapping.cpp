@@ -13,7 +13,7 @@ constexpr size_t kMaxCachedSchemas = 256;
 CompiledMapping::CompiledMapping(std::vector<MappingEntry> entries, core::Series* nonfinite_series)
     : entries_(std::move(entries)), nonfinite_series_(nonfinite_series) {
   for (size_t i = 0; i < entries_.size(); ++i) {
-    entries_[i].QuoteKeys();
+    entries_[i].Prepare();
     by_table_[entries_[i].table].push_back(i);
   }
 }

@@ -15,28 +15,51 @@ using core::RecordKind;
 using core::RowChange;
 using core::Value;
 
+core::Error IdError(const Template& t, const char* what, core::ValueKind kind) {
+  const char* problem = kind == core::ValueKind::kAbsent ? "' needs a column value the source did not deliver"
+                        : kind == core::ValueKind::kNull ? "' is NULL"
+                                                         : "' is empty";
+  return core::Error::BadData(std::string(what) + " '" + t.text() + problem);
+}
+
 // Renders an id (user id, event id, event type): always a non-empty string.
 core::Result<std::string> RenderId(const Template& t, const RowView& row, const char* what) {
   Value scratch;
   std::string text;
   auto kind = t.AppendText(row, text, scratch);
   if (!kind) return Fail(kind.error());
-  if (*kind == core::ValueKind::kAbsent) {
-    return Fail(core::Error::BadData(std::string(what) + " '" + t.text() +
-                                     "' needs a column value the source did not deliver"));
-  }
-  if (*kind == core::ValueKind::kNull) {
-    return Fail(core::Error::BadData(std::string(what) + " '" + t.text() + "' is NULL"));
-  }
-  if (text.empty()) {
-    return Fail(core::Error::BadData(std::string(what) + " '" + t.text() + "' is empty"));
+  if (*kind == core::ValueKind::kAbsent || *kind == core::ValueKind::kNull || text.empty()) {
+    return Fail(IdError(t, what, *kind));
   }
   return text;
 }
 
+// RenderId into `id`, also appending it to `json` as a JSON string. The text
+// is rendered straight between the quotes and escaped only when it has to be:
+// ids are written for every row and rarely hold a quote or a control byte.
+core::Status AppendId(const Template& t, const RowView& row, const char* what, std::string& json,
+                      std::string& id) {
+  Value scratch;
+  json.push_back('"');
+  const size_t start = json.size();
+  auto kind = t.AppendText(row, json, scratch);
+  if (!kind) return Fail(kind.error());
+  if (*kind == core::ValueKind::kAbsent || *kind == core::ValueKind::kNull || json.size() == start) {
+    return Fail(IdError(t, what, *kind));
+  }
+  id.assign(json, start);
+  if (core::NeedsJsonEscape(id)) {
+    json.resize(start - 1);
+    core::AppendJsonString(json, id);
+  } else {
+    json.push_back('"');
+  }
+  return {};
+}
+
 // Appends `"key":value` pairs (absent values omitted), each preceded by a
 // comma unless `first` is set and nothing was written yet. `keys` holds the
-// pre-quoted `,"key":` texts (QuoteKeys) or is empty.
+// pre-quoted `,"key":` texts (Prepare) or is empty.
 core::Status AppendFields(const NamedTemplates& fields, const std::vector<std::string>& keys,
                           const RowView& row, bool first, std::string& json, uint64_t& nonfinite) {
   Value scratch;
@@ -102,8 +125,8 @@ class EntryRun {
     Record& r = out_.emplace_back();
     r.kind = kind;
     r.user_id = std::move(user_id);
-    r.destination = e_.destination;
-    r.table = e_.table;
+    r.destination = e_.record_destination;
+    r.table = e_.record_table;
     r.position = c_.position;
     return r;
   }
@@ -122,12 +145,11 @@ class EntryRun {
       Add(RecordKind::kContactDelete, std::move(*uid));
       return {};
     }
-    auto uid = RenderId(spec.user_id, merged_row_, "user_id");
-    if (!uid) return Fail(uid.error());
     std::string json;
     json.reserve(256);
     json += "{\"_user_id\":";
-    core::AppendJsonString(json, *uid);
+    std::string uid;
+    if (auto st = AppendId(spec.user_id, merged_row_, "user_id", json, uid); !st) return st;
     if (auto st = Fields(spec.attributes, e_.quoted_keys.attributes, new_row_, false, json); !st) return st;
     json.push_back('}');
     std::string previous_uid;
@@ -137,13 +159,13 @@ class EntryRun {
       std::string old_uid;
       auto old = spec.user_id.AppendText(old_row_, old_uid, scratch);
       if (old && *old != core::ValueKind::kAbsent && *old != core::ValueKind::kNull) {
-        if (!old_uid.empty() && old_uid != *uid) {
+        if (!old_uid.empty() && old_uid != uid) {
           Add(RecordKind::kContactDelete, old_uid).renamed = true;
           previous_uid = std::move(old_uid);
         }
       }
     }
-    Record& r = Add(RecordKind::kContactUpsert, std::move(*uid));
+    Record& r = Add(RecordKind::kContactUpsert, std::move(uid));
     r.json = std::move(json);
     r.previous_user_id = std::move(previous_uid);
     return {};
@@ -182,12 +204,30 @@ class EntryRun {
 
   // `row` renders parameters and user data; `keys` the ids and the date.
   core::Status Event(const EventSpec& spec, const RowView& row, const RowView& keys) {
-    auto uid = RenderId(spec.user_id, keys, "user_id");
-    if (!uid) return Fail(uid.error());
-    auto type = RenderId(spec.type, keys, "type");
-    if (!type) return Fail(type.error());
-    auto id = spec.id ? RenderId(*spec.id, keys, "id") : DefaultEventId();
-    if (!id) return Fail(id.error());
+    // Rendered straight into the record's fields; MappingEntry::Apply drops
+    // the record if anything below fails.
+    Record& r = Add(RecordKind::kEvent, {});
+    std::string& json = r.json;
+    json.reserve(256);
+    json += "{\"_user_id\":";
+    if (auto st = AppendId(spec.user_id, keys, "user_id", json, r.user_id); !st) return st;
+    // A constant type is quoted once (Prepare); a template is rendered
+    // before the id so that errors are reported in the same order.
+    const std::string& type_json = e_.quoted_keys.event_type;
+    core::Result<std::string> type;
+    if (type_json.empty()) {
+      type = RenderId(spec.type, keys, "type");
+      if (!type) return Fail(type.error());
+    }
+    json += ",\"_event_id\":";
+    if (spec.id) {
+      if (auto st = AppendId(*spec.id, keys, "id", json, r.event_id); !st) return st;
+    } else {
+      auto id = DefaultEventId();
+      if (!id) return Fail(id.error());
+      core::AppendJsonString(json, *id);
+      r.event_id = std::move(*id);
+    }
 
     int64_t when = c_.commit_time_us;
     if (spec.date) {
@@ -208,14 +248,12 @@ class EntryRun {
       }
     }
 
-    std::string json;
-    json.reserve(256);
-    json += "{\"_user_id\":";
-    core::AppendJsonString(json, *uid);
-    json += ",\"_event_id\":";
-    core::AppendJsonString(json, *id);
-    json += ",\"_event_type\":";
-    core::AppendJsonString(json, *type);
+    if (type_json.empty()) {
+      json += ",\"_event_type\":";
+      core::AppendJsonString(json, *type);
+    } else {
+      json += type_json;
+    }
     if (when != 0) {
       json += ",\"_event_date\":\"";
       AppendEventDate(json, when);  // digits and separators only: nothing to escape
@@ -230,9 +268,6 @@ class EntryRun {
       json.push_back('}');
     }
     json.push_back('}');
-    Record& r = Add(RecordKind::kEvent, std::move(*uid));
-    r.event_id = std::move(*id);
-    r.json = std::move(json);
     // Milliseconds are what the API sees, so the recorded time matches them.
     r.event_time_us = when - ((when % 1000) + 1000) % 1000;
     return {};
@@ -269,11 +304,24 @@ void MappingEntry::Apply(const core::RowChange& change, const std::vector<int>& 
   }
 }
 
-void MappingEntry::QuoteKeys() {
+void MappingEntry::Prepare() {
+  record_table = table;
+  record_destination = destination;
   quoted_keys = {};
   if (contact) quoted_keys.attributes = QuotedKeysOf(contact->attributes);
   if (event) {
     quoted_keys.parameters = QuotedKeysOf(event->parameters);
+    if (event->type.constant() && !event->type.text().empty()) {
+      // A constant template renders its text with "{{"/"}}" unescaped.
+      Value scratch;
+      std::string type;
+      const std::vector<core::Value> no_row;
+      const std::vector<int> no_index;
+      if (event->type.AppendText(RowView(no_row, no_index), type, scratch) && !type.empty()) {
+        quoted_keys.event_type = ",\"_event_type\":";
+        core::AppendJsonString(quoted_keys.event_type, type);
+      }
+    }
     if (event->user_data) quoted_keys.user_data = QuotedKeysOf(*event->user_data);
   }
 }

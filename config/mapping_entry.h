@@ -49,15 +49,20 @@ struct MappingEntry {
   std::optional<ContactSpec> contact;
   std::optional<EventSpec> event;
 
-  // `,"key":` of each field of attributes / parameters / user_data, quoted
-  // once by QuoteKeys (CompiledMapping calls it) so that rendering a row
-  // appends each key instead of escaping it again. Empty: quoted per row.
+  // What every record of this entry repeats, prepared once by Prepare
+  // (CompiledMapping calls it): `,"key":` of each field of attributes /
+  // parameters / user_data, so that rendering a row appends each key instead
+  // of escaping it again (empty: quoted per row), a constant event type, and
+  // the table and sink names each record carries.
   struct QuotedKeys {
     std::vector<std::string> attributes;
     std::vector<std::string> parameters;
     std::vector<std::string> user_data;
+    std::string event_type;  // `,"_event_type":"<type>"` for a constant type; else empty
   } quoted_keys;
-  void QuoteKeys();
+  core::SharedName record_table;
+  core::SharedName record_destination;
+  void Prepare();
 
   // Appends this entry's records for `change` (or one failure). `index` maps
   // slots to row indices of change.table; `nonfinite` counts NaN/±Inf floats

@@ -163,6 +163,7 @@ tl::expected<Template, TemplateError> Template::Compile(std::string_view text, C
   flush();
   t.typed_ = t.parts_.size() == 1 && t.parts_[0].slot >= 0;
   t.constant_ = t.parts_.size() <= 1 && !t.typed_;
+  if (t.typed_ && t.parts_[0].filters.empty()) t.bare_slot_ = t.parts_[0].slot;
   if (t.constant_) t.constant_value_ = core::Value::String(t.parts_.empty() ? "" : t.parts_[0].literal);
   return t;
 }
@@ -199,7 +200,7 @@ core::Status Template::RunFilters(const Part& part, const core::Value& in, core:
   return {};
 }
 
-core::Result<const core::Value*> Template::Evaluate(const RowView& row, core::Value& scratch) const {
+core::Result<const core::Value*> Template::EvaluateParts(const RowView& row, core::Value& scratch) const {
   if (typed_) {
     const Part& p = parts_[0];
     const core::Value& v = row.Get(p.slot);
@@ -217,6 +218,11 @@ core::Result<const core::Value*> Template::Evaluate(const RowView& row, core::Va
 
 core::Result<core::ValueKind> Template::AppendText(const RowView& row, std::string& out,
                                                    core::Value& scratch) const {
+  if (bare_slot_ >= 0) {  // "{col}": the most common id template
+    const core::Value& v = row.Get(bare_slot_);
+    v.AppendText(out);
+    return v.kind();
+  }
   if (typed_ || constant_) {
     auto v = Evaluate(row, scratch);
     if (!v) return core::Fail(v.error());

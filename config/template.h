@@ -39,7 +39,10 @@ class Template {
 
   // The rendered value: a pointer into the row (bare "{col}") or to `scratch`.
   // Absent means "omit". kBadData names the column when a filter fails.
-  core::Result<const core::Value*> Evaluate(const RowView& row, core::Value& scratch) const;
+  core::Result<const core::Value*> Evaluate(const RowView& row, core::Value& scratch) const {
+    if (bare_slot_ >= 0) return &row.Get(bare_slot_);  // "{col}", the common case: inline
+    return EvaluateParts(row, scratch);
+  }
 
   // Appends the rendering as text to `out` (what Evaluate then ToText give,
   // without the temporary strings: ids are rendered for every row). Returns
@@ -55,10 +58,12 @@ class Template {
     std::vector<Filter> filters;
   };
   core::Status RunFilters(const Part& part, const core::Value& in, core::Value& out) const;
+  core::Result<const core::Value*> EvaluateParts(const RowView& row, core::Value& scratch) const;
 
   std::string text_;
   std::vector<Part> parts_;
   bool typed_ = false;
+  int bare_slot_ = -1;  // the slot of a "{col}" template without filters
   bool constant_ = false;
   core::Value constant_value_;  // the rendered text of a template without placeholders
 };

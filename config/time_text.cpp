@@ -41,6 +41,30 @@ bool Digits(std::string_view s, size_t pos, size_t n, int& out) {
   return true;
 }
 
+// Two digits at `pos`, the common width of every field but the year.
+inline bool TwoDigits(std::string_view s, size_t pos, int& out) {
+  if (pos + 2 > s.size()) return false;
+  const unsigned tens = static_cast<unsigned char>(s[pos]) - unsigned{'0'};
+  const unsigned ones = static_cast<unsigned char>(s[pos + 1]) - unsigned{'0'};
+  if (tens > 9 || ones > 9) return false;
+  out = static_cast<int>(tens * 10 + ones);
+  return true;
+}
+
+// "00" to "99", so that formatting writes two digits per lookup.
+struct DigitPairs {
+  char text[200];
+  constexpr DigitPairs() : text() {
+    for (int i = 0; i < 100; ++i) {
+      text[2 * i] = static_cast<char>('0' + i / 10);
+      text[2 * i + 1] = static_cast<char>('0' + i % 10);
+    }
+  }
+};
+constexpr DigitPairs kDigitPairs;
+
+inline void PutTwo(char* at, int64_t value) { std::memcpy(at, kDigitPairs.text + 2 * value, 2); }
+
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 }  // namespace
@@ -56,8 +80,8 @@ bool ParseTimestamp(std::string_view s, int64_t& epoch_us) {
     days = cached_days;
   } else {
     int year = 0, month = 0, day = 0;
-    if (!Digits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, month) || s[7] != '-' ||
-        !Digits(s, 8, 2, day)) {
+    if (!Digits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !TwoDigits(s, 5, month) || s[7] != '-' ||
+        !TwoDigits(s, 8, day)) {
       return false;
     }
     if (month < 1 || month > 12 || day < 1 || day > 31) return false;
@@ -72,20 +96,21 @@ bool ParseTimestamp(std::string_view s, int64_t& epoch_us) {
   size_t i = 10;
   if (i < s.size()) {
     if (s[i] != 'T' && s[i] != ' ') return false;
-    if (!Digits(s, i + 1, 2, hour) || i + 3 >= s.size() || s[i + 3] != ':' || !Digits(s, i + 4, 2, minute)) {
+    if (!TwoDigits(s, i + 1, hour) || i + 3 >= s.size() || s[i + 3] != ':' || !TwoDigits(s, i + 4, minute)) {
       return false;
     }
     i += 6;
     if (i < s.size() && s[i] == ':') {
-      if (!Digits(s, i + 1, 2, second)) return false;
+      if (!TwoDigits(s, i + 1, second)) return false;
       i += 3;
       if (i < s.size() && s[i] == '.') {
         ++i;
-        int64_t scale = 100000;
+        // The weight of each fraction digit: a table, not a division per digit.
+        static constexpr int64_t kWeights[6] = {100000, 10000, 1000, 100, 10, 1};
         const size_t start = i;
         while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-          micros += (s[i] - '0') * scale;  // digits past microseconds are dropped
-          scale /= 10;
+          const size_t place = i - start;
+          if (place < 6) micros += (s[i] - '0') * kWeights[place];  // digits past microseconds are dropped
           ++i;
         }
         if (i == start) return false;
@@ -98,11 +123,11 @@ bool ParseTimestamp(std::string_view s, int64_t& epoch_us) {
       } else if (s[i] == '+' || s[i] == '-') {
         const int sign = s[i] == '-' ? -1 : 1;
         int oh = 0, om = 0;
-        if (!Digits(s, i + 1, 2, oh)) return false;
+        if (!TwoDigits(s, i + 1, oh)) return false;
         i += 3;
         if (i < s.size() && s[i] == ':') ++i;
         if (i < s.size()) {
-          if (!Digits(s, i, 2, om)) return false;
+          if (!TwoDigits(s, i, om)) return false;
           i += 2;
         }
         offset_s = sign * (oh * 3600 + om * 60);
@@ -158,10 +183,11 @@ void AppendEventDate(std::string& out, int64_t epoch_us) {
   // and snprintf or a temporary string would cost more than the rest.
   char text[] = "0000-00-00T00:00:00.000Z";
   std::memcpy(text, cached_date, sizeof cached_date);
-  put(text + 11, rem / 3600, 2);
-  put(text + 14, rem / 60 % 60, 2);
-  put(text + 17, rem % 60, 2);
-  put(text + 20, millis, 3);
+  PutTwo(text + 11, rem / 3600);
+  PutTwo(text + 14, rem / 60 % 60);
+  PutTwo(text + 17, rem % 60);
+  PutTwo(text + 20, millis / 10);
+  text[22] = static_cast<char>('0' + millis % 10);
   out.append(text, sizeof text - 1);
 }
 

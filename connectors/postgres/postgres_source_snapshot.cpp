@@ -80,8 +80,12 @@ core::Status PostgresSource::RunSnapshot(core::ChangeWriter& out, const std::ato
       std::lock_guard lock(mu_);
       snapshot_table_ = i;
     }
-    auto schema = Snapshot::SchemaFor(tables_[i], types_, kSnapshotSchemaVersionBase + i);
-    auto st = (*snapshot)->ReadTable(tables_[i], schema, types_, position, emit, bad_row);
+    // Only the columns some mapping reads (and the key): what the rows carry.
+    const TableDescription table = Snapshot::ColumnsToRead(tables_[i], options_.tables);
+    log_->info("snapshot of {}: {} of {} columns, {} COPY", table.QualifiedName(), table.columns.size(),
+               tables_[i].columns.size(), (*snapshot)->UsesBinaryCopy(table) ? "binary" : "text");
+    auto schema = Snapshot::SchemaFor(table, types_, kSnapshotSchemaVersionBase + i);
+    auto st = (*snapshot)->ReadTable(table, schema, types_, position, emit, bad_row);
     publish();
     if (!st) return st;
     if (closed || stop.load()) return {};

@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,28 @@ bool AllBinaryDecodable(const TableDescription& table) {
     if (!BinaryCopyDecodable(c.type_oid)) return false;
   }
   return true;
+}
+
+// Indices of the key SchemaFor gives `table`: the primary key when every
+// column of it is listed, else the replica identity columns.
+std::vector<size_t> KeyIndices(const TableDescription& table) {
+  std::vector<size_t> key;
+  for (const auto& column : table.primary_key) {
+    auto it = std::find_if(table.columns.begin(), table.columns.end(),
+                           [&](const ColumnDescription& c) { return c.name == column; });
+    if (it == table.columns.end()) break;
+    key.push_back(static_cast<size_t>(it - table.columns.begin()));
+  }
+  if (!key.empty() && key.size() == table.primary_key.size()) return key;
+  key.clear();
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    if (table.columns[i].in_identity) key.push_back(i);
+  }
+  return key;
+}
+
+bool Contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 std::string Trimmed(const char* message) {
@@ -90,26 +113,53 @@ core::Result<std::unique_ptr<Snapshot>> Snapshot::Begin(const std::string& dsn, 
   return snapshot;
 }
 
+TableDescription Snapshot::ColumnsToRead(const TableDescription& table,
+                                         const std::vector<core::Mapping::TableNeeds>& needs) {
+  // Columns no mapping reads are never sent: the server neither formats nor
+  // sends them, we decode none of them, and a type without a binary decoder
+  // that nothing reads no longer forces the table to COPY text.
+  std::vector<const core::Mapping::TableNeeds*> mine;
+  for (const auto& need : needs) {
+    auto [schema, name] = SplitTableName(need.table);
+    if (schema != table.schema || name != table.name) continue;
+    if (need.columns.empty() && need.old_columns.empty()) return table;  // reads the whole row
+    mine.push_back(&need);
+  }
+  if (mine.empty()) return table;
+  std::vector<bool> keep(table.columns.size(), false);
+  for (size_t i : KeyIndices(table)) keep[i] = true;
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    for (const auto* need : mine) {
+      if (Contains(need->columns, table.columns[i].name) ||
+          Contains(need->old_columns, table.columns[i].name)) {
+        keep[i] = true;
+      }
+    }
+  }
+  TableDescription narrowed = table;
+  narrowed.columns.clear();
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    if (keep[i]) narrowed.columns.push_back(table.columns[i]);
+  }
+  // No key and none of the named columns exist (`snapshot --table` runs no
+  // column checks): still one row per row, as before, never silently none.
+  if (narrowed.columns.empty()) return table;
+  return narrowed;
+}
+
 std::shared_ptr<const core::TableSchema> Snapshot::SchemaFor(const TableDescription& table,
                                                              const TypeResolver& types, uint64_t version) {
   auto schema = std::make_shared<core::TableSchema>();
   schema->schema = table.schema;
   schema->name = table.name;
   schema->version = version;
-  for (size_t i = 0; i < table.columns.size(); ++i) {
-    schema->columns.push_back(table.columns[i].name);
-    schema->types.push_back(TypeName(table.columns[i].type_oid, types));
-    if (table.columns[i].in_identity) schema->key.push_back(i);
+  for (const auto& column : table.columns) {
+    schema->columns.push_back(column.name);
+    schema->types.push_back(TypeName(column.type_oid, types));
   }
   // Like the stream's relation cache: the primary key when every column of it
   // is read, else the replica identity.
-  std::vector<size_t> key;
-  for (const auto& column : table.primary_key) {
-    int i = schema->ColumnIndex(column);
-    if (i < 0) break;
-    key.push_back(static_cast<size_t>(i));
-  }
-  if (!key.empty() && key.size() == table.primary_key.size()) schema->key = std::move(key);
+  schema->key = KeyIndices(table);
   return schema;
 }
 

@@ -1,9 +1,10 @@
 // Snapshot: reads the mapped tables inside one REPEATABLE READ READ ONLY
 // transaction on its own connection, either the slot's exported snapshot (the
 // rows exactly as of the slot's consistent point) or a fresh one (a snapshot
-// redone after a crash). Each table is streamed with COPY (binary when every
-// column's type has a binary decoder, else text; one row in memory at a time)
-// and turned into kSnapshot RowChanges: the same Values either way. Session settings
+// redone after a crash). Each table is streamed with COPY of only the columns
+// some mapping reads plus the key (ColumnsToRead; binary when every one of
+// those columns' types has a binary decoder, else text; one row in memory at a
+// time) and turned into kSnapshot RowChanges: the same Values either way. Session settings
 // are fixed (UTC, ISO dates, IntervalStyle=postgres, extra_float_digits=3) so
 // text converts exactly as pgoutput's. Not thread-safe; rows_done() may be
 // read from any thread.
@@ -14,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "connectors/postgres/pg_types.h"
 #include "connectors/postgres/postgres_checks.h"
@@ -21,6 +23,7 @@
 #include "core/model/position.h"
 #include "core/model/result.h"
 #include "core/model/row_change.h"
+#include "core/pipeline/mapping.h"
 
 namespace cdc::pg {
 
@@ -36,12 +39,22 @@ class Snapshot {
   // snapshot was taken: every row read is committed at or before it.
   uint64_t wal_lsn() const { return wal_lsn_; }
 
-  // The schema snapshot rows of `table` carry: published columns in order,
+  // `table` narrowed to the columns a snapshot of it reads for `needs` (the
+  // mappings' needs of every table): every column some mapping of it reads
+  // (`columns`, `old_columns`) plus the key columns (as SchemaFor chooses
+  // them), in table order. Every column when a mapping of it lists none
+  // (needs that name no column read the whole row), when no needs name it,
+  // or when none of the named columns exists and there is no key.
+  static TableDescription ColumnsToRead(const TableDescription& table,
+                                        const std::vector<core::Mapping::TableNeeds>& needs);
+
+  // The schema snapshot rows of `table` carry: its columns in order (pass the
+  // ColumnsToRead table: the schema describes exactly what ReadTable reads),
   // key = the primary key, else the replica identity (as the stream's cache).
   static std::shared_ptr<const core::TableSchema> SchemaFor(const TableDescription& table,
                                                             const TypeResolver& types, uint64_t version);
 
-  // Streams every row of `table` to `emit`; a row with a value its type
+  // Streams every row of `table` (every column it lists) to `emit`; a row with a value its type
   // cannot have goes to `bad_row` (kBadData error naming table and column, and
   // the row as COPY text) instead. False from either stops early, returning
   // ok; after an early stop or an error the Snapshot must be dropped.

@@ -161,7 +161,7 @@ int SnapshotCommand(const CommonOptions& common, const std::vector<std::string>&
   };
 
   log->info("pipeline {}: snapshot of {} table(s)", config.pipeline, tables.size());
-  auto counts = ReadTables(config, tables, on_row, on_bad_row);
+  auto counts = ReadTables(config, tables, mapping.Tables(), on_row, on_bad_row);
   if (!counts && !failure) failure = counts.error();
 
   // Wait for every record to be acknowledged or dead-lettered.

@@ -32,6 +32,7 @@ std::pair<std::string, std::string> Split(const std::string& qualified) {
 
 core::Result<std::vector<uint64_t>> ReadPostgres(const config::PipelineConfig& config,
                                                  const std::vector<std::string>& tables,
+                                                 const std::vector<core::Mapping::TableNeeds>& needs,
                                                  const TableRowFn& row, const BadTableRowFn& bad_row) {
   auto admin = pg::SlotAdmin::Connect(config.source.dsn);
   if (!admin) return core::Fail(admin.error());
@@ -52,7 +53,7 @@ core::Result<std::vector<uint64_t>> ReadPostgres(const config::PipelineConfig& c
   std::vector<uint64_t> counts;
   bool stopped = false;
   for (size_t i = 0; i < described->size(); ++i) {
-    const auto& table = (*described)[i];
+    const auto table = pg::Snapshot::ColumnsToRead((*described)[i], needs);
     const uint64_t before = (*snapshot)->rows_done();
     auto schema = pg::Snapshot::SchemaFor(table, types, kSchemaVersionBase + i);
     auto emit = [&](core::RowChange&& change) { return !(stopped = !row(std::move(change))); };
@@ -124,10 +125,11 @@ core::Result<std::vector<uint64_t>> ReadMysql(const config::PipelineConfig& conf
 }  // namespace
 
 core::Result<std::vector<uint64_t>> ReadTables(const config::PipelineConfig& config,
-                                               const std::vector<std::string>& tables, const TableRowFn& row,
-                                               const BadTableRowFn& bad_row) {
+                                               const std::vector<std::string>& tables,
+                                               const std::vector<core::Mapping::TableNeeds>& needs,
+                                               const TableRowFn& row, const BadTableRowFn& bad_row) {
   if (config.source.kind == "mysql") return ReadMysql(config, tables, row);
-  return ReadPostgres(config, tables, row, bad_row);
+  return ReadPostgres(config, tables, needs, row, bad_row);
 }
 
 }  // namespace cdc::cli

@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "core/model/result.h"
 #include "core/model/row_change.h"
+#include "core/pipeline/mapping.h"
 
 namespace cdc::cli {
 
@@ -24,9 +25,11 @@ using BadTableRowFn = std::function<bool(const core::Error& error, const std::st
 
 // Reads every row of each of `tables` ("schema.table"), in order. Returns the
 // number of rows read per table (same order). A table that does not exist is
-// kConfig.
+// kConfig. `needs` (the mappings'): Postgres reads only the columns they read
+// plus the key, as the run's snapshot does; MySQL reads every column.
 core::Result<std::vector<uint64_t>> ReadTables(const config::PipelineConfig& config,
-                                               const std::vector<std::string>& tables, const TableRowFn& row,
-                                               const BadTableRowFn& bad_row);
+                                               const std::vector<std::string>& tables,
+                                               const std::vector<core::Mapping::TableNeeds>& needs,
+                                               const TableRowFn& row, const BadTableRowFn& bad_row);
 
 }  // namespace cdc::cli

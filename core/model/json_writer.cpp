@@ -6,6 +6,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace cdc::core {
 
 namespace {
@@ -63,20 +67,69 @@ void AppendEscaped(std::string& out, unsigned char c) {
 // the per-call overhead of several appends would cost more than the scan.
 constexpr size_t kShortString = 62;
 
+// The same test on 4 bytes, for short text.
+inline bool NeedsEscape4(uint32_t x) {
+  constexpr uint32_t kOnes4 = 0x01010101U;
+  const uint32_t below_space = (x - kOnes4 * 0x20) & ~x;
+  const uint32_t quote = x ^ (kOnes4 * '"');
+  const uint32_t backslash = x ^ (kOnes4 * '\\');
+  const uint32_t is_quote = (quote - kOnes4) & ~quote;
+  const uint32_t is_backslash = (backslash - kOnes4) & ~backslash;
+  return ((below_space | is_quote | is_backslash) & 0x80808080U) != 0;
+}
+
+#if defined(__SSE2__)
+// The same test on 16 bytes at once (SSE2 is part of x86-64).
+inline bool NeedsEscape16(__m128i v) {
+  const __m128i controls = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);  // unsigned v <= 0x1F
+  const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+  const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+  return _mm_movemask_epi8(_mm_or_si128(controls, _mm_or_si128(quote, backslash))) != 0;
+}
+#endif
+
+// Whole blocks, then one last block overlapping the previous one, so that
+// short text (ids, keys, most values) takes one or two word tests instead of
+// a loop over its bytes. Never reads outside [p, p + n).
 bool HasSpecial(const char* p, size_t n) {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t block;
-    std::memcpy(&block, p + i, sizeof block);
-    if (NeedsEscape8(block)) return true;
+#if defined(__SSE2__)
+  if (n >= 16) {
+    for (size_t i = 0; i + 16 <= n; i += 16) {
+      if (NeedsEscape16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)))) return true;
+    }
+    return NeedsEscape16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + n - 16)));
   }
-  for (; i < n; ++i) {
+  if (n >= 8) {  // two overlapping 8-byte halves of one register
+    const __m128i head = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+    const __m128i tail = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p + n - 8));
+    return NeedsEscape16(_mm_unpacklo_epi64(head, tail));
+  }
+#else
+  if (n >= 8) {
+    uint64_t block;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&block, p + i, sizeof block);
+      if (NeedsEscape8(block)) return true;
+    }
+    std::memcpy(&block, p + n - 8, sizeof block);
+    return NeedsEscape8(block);
+  }
+#endif
+  if (n >= 4) {
+    uint32_t head, tail;
+    std::memcpy(&head, p, sizeof head);
+    std::memcpy(&tail, p + n - 4, sizeof tail);
+    return NeedsEscape4(head) || NeedsEscape4(tail);
+  }
+  for (size_t i = 0; i < n; ++i) {
     if (NeedsEscape(static_cast<unsigned char>(p[i]))) return true;
   }
   return false;
 }
 
 }  // namespace
+
+bool NeedsJsonEscape(std::string_view s) { return HasSpecial(s.data(), s.size()); }
 
 void AppendJsonString(std::string& out, std::string_view s) {
   const char* p = s.data();
@@ -150,7 +203,8 @@ bool AppendJsonValue(std::string& out, const Value& v) {
     case ValueKind::kInt: {
       char buf[24];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.as_int());
-      out.append(buf, end);
+      // (pointer, length): the iterator overload goes through replace().
+      out.append(buf, static_cast<size_t>(end - buf));
       return true;
     }
     case ValueKind::kDouble: {
@@ -160,7 +214,8 @@ bool AppendJsonValue(std::string& out, const Value& v) {
       }
       char buf[32];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.as_double());
-      out.append(buf, end);
+      // (pointer, length): the iterator overload goes through replace().
+      out.append(buf, static_cast<size_t>(end - buf));
       return true;
     }
     case ValueKind::kDecimal:

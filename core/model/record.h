@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/model/position.h"
+#include "core/model/shared_name.h"
 
 namespace cdc::core {
 
@@ -26,8 +27,8 @@ struct Record {
   // alias) uses these; Instasent simply deletes and upserts.
   std::string previous_user_id;  // contact upserts only
   bool renamed = false;          // contact deletes only
-  std::string destination;       // sink name for routing; empty = the default sink
-  std::string table;             // source table, for dead letters and logs
+  SharedName destination;        // sink name for routing; empty = the default sink
+  SharedName table;              // source table, for dead letters and logs
   Position position;
   int64_t event_time_us = 0;  // events: the _event_date sent (epoch µs); 0 = not sent
   uint64_t ticket = 0;        // set by the pipeline; what the sink acknowledges

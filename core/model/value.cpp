@@ -42,13 +42,15 @@ void Value::AppendText(std::string& out) const {
     case ValueKind::kInt: {
       char buf[24];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, scalar_.i);
-      out.append(buf, end);
+      // (pointer, length): the iterator overload goes through replace().
+      out.append(buf, static_cast<size_t>(end - buf));
       return;
     }
     case ValueKind::kDouble: {
       char buf[32];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, scalar_.d);
-      out.append(buf, end);
+      // (pointer, length): the iterator overload goes through replace().
+      out.append(buf, static_cast<size_t>(end - buf));
       return;
     }
     case ValueKind::kBytes:

@@ -82,6 +82,9 @@ class Pipeline : public AckListener {
   std::chrono::steady_clock::time_point last_confirm_at_{};
   std::chrono::steady_clock::time_point last_window_log_{};
   uint64_t outside_window_since_log_ = 0;
+  // The wall clock read once per chunk for the 1 h event window: a clock
+  // read per event cost more than the check, and a chunk takes milliseconds.
+  int64_t chunk_now_us_ = 0;
   const std::atomic<bool>* stop_ = nullptr;  // Run's stop flag
   LagMonitor lag_;
   ClockSkewCheck commit_clock_;

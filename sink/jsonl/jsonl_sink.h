@@ -1,7 +1,8 @@
 // The jsonl sink (dry runs): each record becomes one line
 // {"kind":...,"user_id":...,"destination":...,"item":<json>} in a file or on
-// stdout ("-"). A record is acknowledged as soon as it is written to the
-// buffered writer; the buffer is flushed at Flush() and Drain().
+// stdout ("-"). A record is acknowledged as soon as it is in the sink's
+// buffer; lines are written in 64 KB blocks (one by one to a terminal) and the
+// rest at Flush(), Drain() and Stop().
 #pragma once
 
 #include <memory>

@@ -117,6 +117,63 @@ TEST(EventMapping, IdTemplateOverridesTheDefault) {
   EXPECT_NE(upd.records[0].json.find("\"_event_id\":\"order-7\""), std::string::npos);
 }
 
+TEST(EventMapping, IdsRenderedInPlaceAreEscapedInTheJsonAndKeptRawInTheRecord) {
+  const char kQuoted[] =
+      "mappings:\n"
+      "  - table: orders\n"
+      "    event:\n"
+      "      type: \"{{paid}}\"\n"
+      "      id: \"o\\\"{note}\"\n"
+      "      user_id: \"{currency}\"\n"
+      "      date: \"{created_at}\"\n"
+      "      parameters: {}\n";
+  auto c = CompileYaml(kQuoted);
+  ASSERT_TRUE(c->mapping) << c->mapping.error().message;
+  auto row = Order(7);
+  row[3] = Value::String("a\"b\\c\n");
+  row[5] = Value::String("x\ty");
+  auto out = ApplyTo(**c->mapping, Change(Op::kInsert, OrdersTable(), row));
+  ASSERT_TRUE(out.failures.empty()) << out.failures[0].error.message;
+  ASSERT_EQ(out.records.size(), 1u);
+  EXPECT_EQ(out.records[0].user_id, "a\"b\\c\n");
+  EXPECT_EQ(out.records[0].event_id, "o\"x\ty");
+  EXPECT_EQ(out.records[0].json,
+            "{\"_user_id\":\"a\\\"b\\\\c\\n\",\"_event_id\":\"o\\\"x\\ty\",\"_event_type\":\"{paid}\","
+            "\"_event_date\":\"2024-03-05T10:20:30.123Z\",\"_event_parameters\":{}}");
+}
+
+TEST(EventMapping, TypeFromAColumnIsCheckedBeforeTheIdAndRenderedPerRow) {
+  auto c = CompileYaml(std::string(kPurchase) + "      id: \"{note}\"\n");
+  ASSERT_TRUE(c->mapping) << c->mapping.error().message;
+  auto typed = CompileYaml(
+      "mappings:\n"
+      "  - table: orders\n"
+      "    event:\n"
+      "      type: \"{currency}\"\n"
+      "      id: \"{note}\"\n"
+      "      user_id: \"{customer_id}\"\n"
+      "      date: \"{created_at}\"\n");
+  ASSERT_TRUE(typed->mapping) << typed->mapping.error().message;
+  auto row = Order(7);
+  row[3] = Value::Null();  // both the type and the id are NULL: the type is reported
+  auto out = ApplyTo(**typed->mapping, Change(Op::kInsert, OrdersTable(), row));
+  ASSERT_EQ(out.failures.size(), 1u);
+  EXPECT_NE(out.failures[0].error.message.find("type '{currency}' is NULL"), std::string::npos)
+      << out.failures[0].error.message;
+  row = Order(7);
+  row[5] = Value::String("n1");
+  out = ApplyTo(**typed->mapping, Change(Op::kInsert, OrdersTable(), row));
+  ASSERT_EQ(out.records.size(), 1u);
+  EXPECT_EQ(out.records[0].json,
+            "{\"_user_id\":\"5\",\"_event_id\":\"n1\",\"_event_type\":\"EUR\","
+            "\"_event_date\":\"2024-03-05T10:20:30.123Z\",\"_event_parameters\":{}}");
+  row[5] = Value::String("");
+  out = ApplyTo(**c->mapping, Change(Op::kInsert, OrdersTable(), row));
+  ASSERT_EQ(out.failures.size(), 1u);
+  EXPECT_NE(out.failures[0].error.message.find("id '{note}' is empty"), std::string::npos)
+      << out.failures[0].error.message;
+}
+
 TEST(EventMapping, DefaultOpsAreSnapshotAndInsert) {
   auto c = CompileYaml(kPurchase);
   ASSERT_TRUE(c->mapping);

@@ -21,6 +21,19 @@ TEST(TimeText, ParsesCanonicalFormsAndOffsets) {
   EXPECT_EQ(Parse("1969-12-31T23:59:59.5Z"), -500000);
 }
 
+TEST(TimeText, FractionsOfEveryLengthKeepMicrosecondsAndDropTheRest) {
+  const int64_t base = 1709634030000000;  // 2024-03-05T10:20:30Z
+  EXPECT_EQ(Parse("2024-03-05T10:20:30.1Z"), base + 100000);
+  EXPECT_EQ(Parse("2024-03-05T10:20:30.12Z"), base + 120000);
+  EXPECT_EQ(Parse("2024-03-05T10:20:30.123Z"), base + 123000);
+  EXPECT_EQ(Parse("2024-03-05T10:20:30.1234Z"), base + 123400);
+  EXPECT_EQ(Parse("2024-03-05T10:20:30.12345Z"), base + 123450);
+  EXPECT_EQ(Parse("2024-03-05T10:20:30.123456Z"), base + 123456);
+  EXPECT_EQ(Parse("2024-03-05T10:20:30.1234567Z"), base + 123456);
+  EXPECT_EQ(Parse("2024-03-05T10:20:30.999999999+01:00"), base - 3600LL * 1000000 + 999999);
+  EXPECT_EQ(Parse("2024-03-05T10:20:30.000001"), base + 1);
+}
+
 TEST(TimeText, RejectsMalformedText) {
   int64_t us = 0;
   for (const char* bad : {"", "2024-3-5", "2024-13-01", "2024-03-05T", "2024-03-05X10:00",

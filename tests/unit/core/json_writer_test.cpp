@@ -58,8 +58,10 @@ std::string Quoted(std::string_view s) {
 }
 
 TEST(JsonWriter, EscapesEverySpecialByteAtEveryOffsetOfABlock) {
-  // Short strings take the one-append path, long ones the block-skipping one.
-  for (size_t length : {1, 7, 8, 9, 20, 62, 63, 100}) {
+  // Short strings take the one-append path, long ones the block-skipping one;
+  // 1-3 bytes are tested byte by byte, 4-7 as two 4-byte words, longer text in
+  // 8- or 16-byte blocks and a last overlapping block.
+  for (size_t length : {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, 16, 17, 20, 24, 31, 32, 33, 47, 62, 63, 100}) {
     for (int special = 0; special < 0x100; ++special) {
       const char c = static_cast<char>(special);
       for (size_t at = 0; at < length; ++at) {
@@ -67,6 +69,25 @@ TEST(JsonWriter, EscapesEverySpecialByteAtEveryOffsetOfABlock) {
         text[at] = c;
         ASSERT_EQ(Quoted(text), Reference(text)) << "byte " << special << " at " << at << " of " << length;
       }
+    }
+  }
+}
+
+TEST(JsonWriter, NeedsJsonEscapeAgreesWithTheEscaperAtEveryLengthAndOffset) {
+  for (size_t length = 0; length <= 40; ++length) {
+    EXPECT_FALSE(NeedsJsonEscape(std::string(length, 'a'))) << length;
+    EXPECT_FALSE(NeedsJsonEscape(std::string(length, '\x7f'))) << length;
+    EXPECT_FALSE(NeedsJsonEscape(std::string(length, '\xff'))) << length;
+    EXPECT_FALSE(NeedsJsonEscape(std::string(length, '\x80'))) << length;
+    for (size_t at = 0; at < length; ++at) {
+      for (char c : {'"', '\\', '\n', '\x01', '\x1f', '\0', '\x10'}) {
+        std::string text(length, 'a');
+        text[at] = c;
+        EXPECT_TRUE(NeedsJsonEscape(text)) << int(c) << " at " << at << " of " << length;
+      }
+      std::string text(length, 'a');
+      text[at] = ' ';
+      EXPECT_FALSE(NeedsJsonEscape(text)) << "space at " << at << " of " << length;
     }
   }
 }

@@ -68,6 +68,33 @@ TEST(JsonlSinkTest, WritesOneLinePerRecordAndAcksAtOnce) {
   unlink(path.c_str());
 }
 
+TEST(JsonlSinkTest, LinesBeyondOneWriteBlockArriveWholeAndInOrderAtStop) {
+  const std::string path = TempPath();
+  RecordingAckListener acks;
+  core::Metrics metrics;
+  auto sink = MakeJsonlSink({"dry", path}, acks, metrics);
+  ASSERT_TRUE(sink->Start());
+  // About 300 KB: several full blocks written while submitting, a tail at Stop.
+  constexpr int kRecords = 3000;
+  const std::string padding(80, 'x');
+  for (int i = 0; i < kRecords; ++i) {
+    core::Record r;
+    r.kind = core::RecordKind::kEvent;
+    r.user_id = std::to_string(i);
+    r.json = R"({"_user_id":")" + r.user_id + R"(","pad":")" + padding + R"("})";
+    ASSERT_TRUE(sink->Submit(std::move(r)));
+  }
+  sink->Stop();
+  const auto lines = ReadLines(path);
+  ASSERT_EQ(lines.size(), static_cast<size_t>(kRecords));
+  for (int i = 0; i < kRecords; ++i) {
+    ASSERT_EQ(lines[static_cast<size_t>(i)]["user_id"], std::to_string(i));
+    ASSERT_EQ(lines[static_cast<size_t>(i)]["item"]["pad"], padding);
+  }
+  EXPECT_EQ(metrics.Sum("instasent_cdc_sink_records_total", {{"outcome", "accepted"}}), kRecords);
+  unlink(path.c_str());
+}
+
 TEST(JsonlSinkTest, RecordWithoutTicketIsWrittenAndNotReported) {
   const std::string path = TempPath();
   RecordingAckListener acks;

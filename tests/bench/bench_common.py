@@ -64,11 +64,23 @@ def measure(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=None,
 _DONE_MESSAGES = ("with everything confirmed; exiting", "source finished; draining")
 
 
-def connector_run(connector, config, env=None, idle_s=0.0):
+def records_handled(connector, config):
+    """Every record the pipeline's state store has counted (all kinds and outcomes)."""
+    out = subprocess.run([connector, "status", "-c", config, "--json"], capture_output=True, text=True)
+    if out.returncode != 0:
+        return None
+    records = json.loads(out.stdout)["records"]
+    return sum(n for outcomes in records.values() for n in outcomes.values())
+
+
+def connector_run(connector, config, env=None, idle_s=0.0, expect_records=None):
     """Runs `connector run --until-idle 0` (JSON logs next to the config) and
     counts its wall time up to the log line saying it is done, less `idle_s`
     (how long the source needs to notice it is caught up): the drain time,
-    without the shutdown that follows."""
+    without the shutdown that follows. With `expect_records`, a run that did
+    not handle exactly that many records counts as failed: a rate is only
+    quoted for the whole backlog."""
+    before = records_handled(connector, config) or 0 if expect_records is not None else None
     log_path = os.path.join(os.path.dirname(config), "connector.log")
     with open(log_path, "w") as log:
         result = measure([connector, "run", "-c", config, "--until-idle", "0", "--log-format", "json"],
@@ -85,6 +97,11 @@ def connector_run(connector, config, env=None, idle_s=0.0):
                 break
     if result["rc"] != 0:
         print(f"  connector exited {result['rc']}; see {log_path}", flush=True)
+    elif expect_records is not None:
+        handled = (records_handled(connector, config) or 0) - before
+        if handled != expect_records:
+            print(f"  connector handled {handled} records, not {expect_records}; run not counted", flush=True)
+            result["rc"] = -1
     return result
 
 

@@ -124,8 +124,8 @@ class MysqlBench:
         write_config(path, source, jsonl_sink(), mapping, os.path.join(run_dir, "state.db"))
         return path
 
-    def run_connector(self, config, idle_s=HEARTBEAT_S):
-        return connector_run(self.build.connector, config, idle_s=idle_s)
+    def run_connector(self, config, idle_s=HEARTBEAT_S, expect_records=None):
+        return connector_run(self.build.connector, config, idle_s=idle_s, expect_records=expect_records)
 
     def remote_args(self):
         return ["mariadb-binlog", "--no-defaults", "--read-from-remote-server", "--host=127.0.0.1",
@@ -150,7 +150,7 @@ class MysqlBench:
             rows["raw"].append(measure(self.remote_args() + ["--raw", f"--result-file={raw_dir}"] + span + files))
             shutil.rmtree(raw_dir, ignore_errors=True)
             rows["decode"].append(measure(self.remote_args() + ["--base64-output=decode-rows", "-v"] + span + files))
-            rows["ours"].append(self.run_connector(config))
+            rows["ours"].append(self.run_connector(config, expect_records=self.n))
             if self.node_modules:
                 env = dict(os.environ, NODE_PATH=self.node_modules)
                 rows["zongji"].append(measure(["node", ZONGJI_READER, "127.0.0.1", os.environ["MYSQL_PORT"],
@@ -174,7 +174,7 @@ class MysqlBench:
             run_dir = tempfile.mkdtemp(prefix=f"my-snap-{run}-", dir=self.work)
             config = self.config(run_dir, SNAP_MAPPING, "initial_only")
             theirs.append(measure(client_args() + ["--quick", "-N", "-B", "test", "-e", "SELECT * FROM snap"]))
-            ours.append(self.run_connector(config, idle_s=0.0))  # initial_only stops by itself
+            ours.append(self.run_connector(config, idle_s=0.0, expect_records=self.n))  # initial_only stops by itself
         run_row(self.results, "mysql", "snapshot", "instasent-cdc (jsonl)", self.n, ours,
                 reference="SELECT (mariadb --quick)")
         run_row(self.results, "mysql", "snapshot", "SELECT (mariadb --quick)", self.n, theirs)

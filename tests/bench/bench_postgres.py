@@ -100,8 +100,8 @@ class PostgresBench:
         write_config(path, source_yaml(slot, snapshot), sink, mappings, os.path.join(run_dir, "state.db"))
         return path
 
-    def run_connector(self, config, env=None):
-        return connector_run(self.build.connector, config, env=env)
+    def run_connector(self, config, env=None, expect_records=None):
+        return connector_run(self.build.connector, config, env=env, expect_records=expect_records)
 
     def stream(self, workload):
         """One streaming workload: both readers on the same backlog, each run."""
@@ -126,7 +126,7 @@ class PostgresBench:
                 if who == "ref":
                     theirs.append(measure(what))
                 else:
-                    ours.append(self.run_connector(what))
+                    ours.append(self.run_connector(what, expect_records=self.n))
                 done = (theirs if who == "ref" else ours)[-1]
                 print(f"  run {run}: {'pg_recvlogical' if who == 'ref' else 'instasent-cdc'} "
                       f"{'first' if place == 0 else 'second'}, {done['wall']:.2f} s, "
@@ -151,7 +151,7 @@ class PostgresBench:
             write_config(config, source_yaml(slot, "initial_only").replace(PUBLICATION, "bench_snap_pub"),
                          jsonl_sink(), SNAP_MAPPING, os.path.join(run_dir, "state.db"))
             theirs.append(measure(["psql", "-X", "-q", "-c", "COPY snap TO STDOUT"]))
-            ours.append(self.run_connector(config))
+            ours.append(self.run_connector(config, expect_records=self.n))
             if psql(f"SELECT count(*) FROM pg_replication_slots WHERE slot_name = '{slot}'") != "0":
                 psql(f"SELECT pg_drop_replication_slot('{slot}')")
         run_row(self.results, "postgres", "snapshot", "instasent-cdc (jsonl)", self.n, ours,

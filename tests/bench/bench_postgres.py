@@ -79,6 +79,10 @@ class PostgresBench:
         self.build, self.results, self.n, self.runs, self.work = build, results, n, runs, work
         self.next_id = 1
         psql(SCHEMA)
+        # Autovacuum wakes at its own times after a large load and slows whichever
+        # reader happens to run then; the bench server does without it.
+        psql("ALTER SYSTEM SET autovacuum = off")
+        psql("SELECT pg_reload_conf()")
 
     def ids(self, count):
         base = self.next_id
@@ -114,6 +118,7 @@ class PostgresBench:
             psql(f"SELECT pg_create_logical_replication_slot('{slot}', 'pgoutput')")
             psql(f"SELECT pg_create_logical_replication_slot('{ref_slot}', 'pgoutput')")
             self.load(workload)
+            psql("CHECKPOINT")  # the load's dirty pages written now, not while a reader runs
             end_lsn = psql("SELECT pg_current_wal_lsn()")
             config = self.connector_config(run_dir, slot, jsonl_sink(), mapping)
             reference = [

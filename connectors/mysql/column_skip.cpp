@@ -78,12 +78,9 @@ core::Status SkipColumnValue(ByteReader& r, const TableMap& m, size_t col) {
       if (meta >= 1 && meta <= 4) return SkipPrefixed(r, meta);
       break;
     case kTypeString: {
-      uint8_t real = meta >> 8;
-      uint32_t length = meta & 0xFF;
-      if ((real & 0x30) != 0x30) {  // CHAR(>255): the length borrows two bits
-        length |= ((real & 0x30) ^ 0x30) << 4;
-        real |= 0x30;
-      }
+      const StringMeta string_meta = DecodeStringMeta(meta);
+      const uint8_t real = string_meta.real;
+      const uint32_t length = string_meta.length;
       if (real == kTypeEnum || real == kTypeSet) {
         if (length >= 1 && length <= 8) return r.Skip(length);
         break;

@@ -232,7 +232,7 @@ core::Status ReadDateTime2(ByteReader& r, int fsp, Value& out) {
   uint64_t ymd = static_cast<uint64_t>(intpart) >> 17, ym = ymd >> 5;
   uint64_t hms = static_cast<uint64_t>(intpart) % (1 << 17);
   out = DateTimeValue(static_cast<unsigned>(ym / 13), static_cast<unsigned>(ym % 13),
-                       static_cast<unsigned>(ymd % 32), static_cast<unsigned>(hms >> 12),
+                      static_cast<unsigned>(ymd % 32), static_cast<unsigned>(hms >> 12),
                       static_cast<unsigned>((hms >> 6) % 64), static_cast<unsigned>(hms % 64), micros, fsp);
   return {};
 }
@@ -358,8 +358,9 @@ core::Status ReadColumnValueInto(ByteReader& r, const TableMap& m, size_t col, V
     case kTypeDateTime: {
       MYSQL_ASSIGN_OR_RETURN(uint64_t v, r.U64());
       uint64_t date = v / 1000000, time = v % 1000000;
-      return Set(out, DateTimeValue(static_cast<unsigned>(date / 10000), (date / 100) % 100, date % 100,
-                           static_cast<unsigned>(time / 10000), (time / 100) % 100, time % 100, 0, 0));
+      return Set(out,
+                 DateTimeValue(static_cast<unsigned>(date / 10000), (date / 100) % 100, date % 100,
+                               static_cast<unsigned>(time / 10000), (time / 100) % 100, time % 100, 0, 0));
     }
     case kTypeDateTime2:
       return ReadDateTime2(r, meta, out);
@@ -376,12 +377,9 @@ core::Status ReadColumnValueInto(ByteReader& r, const TableMap& m, size_t col, V
     case kTypeVarString:
       return ReadString(r, m, col, meta < 256 ? 1 : 2, out);
     case kTypeString: {
-      uint8_t real = meta >> 8;
-      uint32_t length = meta & 0xFF;
-      if ((real & 0x30) != 0x30) {  // CHAR(>255): the length borrows two bits
-        length |= ((real & 0x30) ^ 0x30) << 4;
-        real |= 0x30;
-      }
+      const StringMeta string_meta = DecodeStringMeta(meta);
+      const uint8_t real = string_meta.real;
+      const uint32_t length = string_meta.length;
       if (real == kTypeEnum) {
         MYSQL_ASSIGN_OR_RETURN(uint64_t idx, r.UintLe(length));
         return Set(out, EnumValue(m, col, idx));

@@ -52,6 +52,23 @@ enum ColumnType : uint8_t {
 
 const char* ColumnTypeName(uint8_t type);
 
+// The metadata of a MYSQL_TYPE_STRING column: its real type (STRING, ENUM or
+// SET) and its length in bytes. CHAR longer than 255 borrows two bits of the
+// real-type byte for the length.
+struct StringMeta {
+  uint8_t real;
+  uint32_t length;
+};
+inline StringMeta DecodeStringMeta(uint16_t meta) {
+  uint8_t real = static_cast<uint8_t>(meta >> 8);
+  uint32_t length = meta & 0xFF;
+  if ((real & 0x30) != 0x30) {
+    length |= static_cast<uint32_t>((real & 0x30) ^ 0x30) << 4;
+    real |= 0x30;
+  }
+  return {real, length};
+}
+
 struct TableMap {
   uint64_t table_id = 0;
   uint16_t flags = 0;

@@ -63,7 +63,7 @@ class Datastore {
   void DeleteContact(const DatasourceId& ds, const std::string& user_id);
   void CountRejected(const DatasourceId& ds, int64_t contacts, int64_t events);
   void RecordRequest(const std::string& endpoint, int status);  // status 0: dropped
-  // An API request from its arrival until its answer is written (latency included):
+  // An API request from its arrival until its answer is ready to write (latency included):
   // /_emulator/stats reports the most at once, so tests can see requests overlap.
   void RequestStarted();
   void RequestFinished();

@@ -251,10 +251,10 @@ TEST_F(EmulatorHttpTest, LatencyDelaysApiResponsesButNotInspection) {
 }
 
 TEST_F(EmulatorHttpTest, StatsCountTheMostApiRequestsAnsweredAtOnce) {
-  ASSERT_NO_FATAL_FAILURE(Start({"--latency-ms", "300"}));
+  ASSERT_NO_FATAL_FAILURE(Start({"--latency-ms", "1000"}));
   EXPECT_EQ(client_->Get(kBase + "/stream").status, 200);
   EXPECT_EQ(Inspect("stats")["requests"]["in_flight_peak"], 1);
-  // Three clients at once: each holds its request for the 300 ms of latency.
+  // Three clients at once: each request is held for the 1 s of latency.
   std::atomic<int> answered{0};
   std::vector<std::thread> clients;
   for (int i = 0; i < 3; ++i) {

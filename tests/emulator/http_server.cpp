@@ -85,12 +85,13 @@ struct HttpServer::Impl {
         timer.expires_after(out.delay);
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       }
-      if (!out.drop) {
-        auto res = ToBeast(out, version, keep_alive);
-        co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-      }
+      // Counted out before the answer is written: a client that has its answer
+      // must never still find its request in flight.
       if (api) emulator.store().RequestFinished();
-      if (out.drop || ec || !keep_alive) break;  // a drop closes without an answer
+      if (out.drop) break;  // close without an answer
+      auto res = ToBeast(out, version, keep_alive);
+      co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec || !keep_alive) break;
     }
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream.socket().close(ec);

@@ -156,6 +156,13 @@ RowChange Row(std::shared_ptr<TableSchema> schema, Value id, uint64_t commit) {
   return c;
 }
 
+// Rows 1 and 2 committed at 100, row 3 at 200.
+std::vector<SourceEvent> TwoTransactions(const std::shared_ptr<TableSchema>& schema) {
+  return {Row(schema, Value::Int(1), 100), Row(schema, Value::Int(2), 100),
+          TxEnd{{SourceKind::kPostgres, 100, 0, 0}}, Row(schema, Value::Int(3), 200),
+          TxEnd{{SourceKind::kPostgres, 200, 0, 0}}};
+}
+
 class PipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -176,9 +183,7 @@ class PipelineTest : public ::testing::Test {
 
 TEST_F(PipelineTest, ConfirmsOnlyTransactionsWhoseRecordsAreAllAcknowledged) {
   auto schema = Schema();
-  ScriptedSource source({Row(schema, Value::Int(1), 100), Row(schema, Value::Int(2), 100),
-                         TxEnd{{SourceKind::kPostgres, 100, 0, 0}}, Row(schema, Value::Int(3), 200),
-                         TxEnd{{SourceKind::kPostgres, 200, 0, 0}}});
+  ScriptedSource source(TwoTransactions(schema));
   source.last_commit_ = 200;
   OneRecordPerRow mapping;
   HandAckedSink sink;
@@ -247,17 +252,10 @@ TEST_F(PipelineTest, StopDrainsAndConfirmsWhatWasAcknowledged) {
   EXPECT_EQ(source.confirmed().back(), 100u);
 }
 
-}  // namespace
-}  // namespace cdc::core
-
-namespace cdc::core {
-namespace {
 
 TEST_F(PipelineTest, RecordsAcceptedWithinSubmitTakeNoTicketAndTheirTransactionsAreConfirmed) {
   auto schema = Schema();
-  ScriptedSource source({Row(schema, Value::Int(1), 100), Row(schema, Value::Int(2), 100),
-                         TxEnd{{SourceKind::kPostgres, 100, 0, 0}}, Row(schema, Value::Int(3), 200),
-                         TxEnd{{SourceKind::kPostgres, 200, 0, 0}}});
+  ScriptedSource source(TwoTransactions(schema));
   source.last_commit_ = 200;
   OneRecordPerRow mapping;
   AcceptingSink sink;

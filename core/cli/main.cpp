@@ -1,5 +1,6 @@
 // instasent-cdc: the command line (DESIGN.md "Command line").
 #include <CLI/CLI.hpp>
+#include <mimalloc.h>
 
 #include <iostream>
 
@@ -10,7 +11,11 @@ int main(int argc, char** argv) {
   using cdc::cli::CommonOptions;
   CLI::App app{"instasent-cdc: keeps an Instasent audience in sync with a PostgreSQL or MySQL database"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("instasent-cdc ") + cdc::cli::kVersion);
+  // The allocator is named so it is a real dependency the linker keeps.
+  const int mi = mi_version();
+  app.set_version_flag("--version", std::string("instasent-cdc ") + cdc::cli::kVersion + " (mimalloc " +
+                                        std::to_string(mi / 100) + "." + std::to_string(mi / 10 % 10) + "." +
+                                        std::to_string(mi % 10) + ")");
 
   CommonOptions common;
   std::string log_format = "auto";

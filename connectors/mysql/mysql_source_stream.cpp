@@ -138,7 +138,7 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
       // Nothing lingers in a half-full chunk while we wait for the server; rows
       // before their XID need no flush.
       if (fx.heartbeat || (tx_ended && drained)) {
-        if (!out.Flush()) return {};
+        if (!(fx.heartbeat ? out.Wake() : out.Flush())) return {};
       }
       // At the end of the binlog now: what the heartbeat after heartbeat_ms of
       // silence would do, at once (--until-idle can stop).
@@ -155,7 +155,7 @@ core::Status MysqlSource::Stream(core::ChangeWriter& out, const std::atomic<bool
           if (!out.Emit(std::move(e))) return {};
         }
         events.clear();
-        if (!out.Flush()) return {};
+        if (!out.Wake()) return {};
       }
     }
   }

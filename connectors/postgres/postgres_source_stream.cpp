@@ -137,9 +137,16 @@ core::Result<StreamMessage> PostgresSource::WaitForMessage(ReplicationStream& st
     }
     dirty_ = false;
   }
+  bool became_idle = false;
   {
     std::lock_guard lock(mu_);
+    became_idle = !idle_;
     idle_ = true;
+  }
+  // Caught up, perhaps: the pipeline looks now (--until-idle), not at its next poll.
+  if (became_idle && !out.Wake()) {
+    closed_ = true;
+    return StreamMessage{};
   }
   // A confirmation that came within 100 ms of the last status update is sent
   // when that gap has passed, not at the end of a 250 ms idle wait.

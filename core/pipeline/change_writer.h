@@ -73,6 +73,16 @@ class ChangeWriter {
     return used_ < kChunkSize || Flush();
   }
 
+  // A source that has just become caught up calls this: what it holds goes
+  // out, or an empty chunk when it holds nothing, so the pipeline looks at
+  // the source's progress now instead of at its next poll (--until-idle
+  // exits at once). A full queue needs no nudge: the pipeline is busy.
+  bool Wake() {
+    if (used_ > 0) return Flush();
+    ChangeChunk empty;
+    return queue_.PushFor(empty, std::chrono::milliseconds(0)) != ChangeQueue::PushResult::kClosed;
+  }
+
   bool Flush() {
     if (used_ == 0) return !queue_.Closed();
     chunk_.resize(used_);  // drops old events beyond the new ones

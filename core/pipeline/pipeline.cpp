@@ -147,7 +147,9 @@ Status Pipeline::Run(const std::atomic<bool>& stop) {
     ObserveLag();
 
     if (options_.until_idle.count() >= 0) {
-      const bool idle = !chunk && Idle();
+      // Also right after a chunk when nothing waits behind it: the source
+      // wakes us (ChangeWriter::Wake) when it becomes caught up.
+      const bool idle = queue.Size() == 0 && Idle();
       if (idle && !was_idle) idle_since = Clock::now();
       was_idle = idle;
       if (idle && Clock::now() - idle_since >= options_.until_idle) {

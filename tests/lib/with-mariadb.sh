@@ -42,7 +42,7 @@ _mariadb_launch() {
   if [ "$(id -u)" = "0" ]; then user_args=(--user=root); fi
   # shellcheck disable=SC2086
   "$MARIADB_SERVER" --no-defaults \
-    --datadir="$MARIADB_DIR/data" --socket="$MYSQL_UNIX_PORT" \
+    --datadir="$MARIADB_DIR/data" --tmpdir="$MARIADB_DIR/tmp" --socket="$MYSQL_UNIX_PORT" \
     --pid-file="$MARIADB_DIR/mariadbd.pid" --log-error="$MARIADB_DIR/error.log" \
     --port="$MYSQL_PORT" --bind-address=127.0.0.1 \
     --log-bin="$MARIADB_DIR/data/binlog" --binlog-format=ROW \
@@ -84,7 +84,11 @@ mariadb_start() {
   export MYSQL_HOST MYSQL_PORT MYSQL_UNIX_PORT CDC_MYSQL_DSN MARIADB_DIR
   local user_args=()
   if [ "$(id -u)" = "0" ]; then user_args=(--user=root); fi
-  if ! "$MARIADB_INSTALL" --no-defaults --datadir="$MARIADB_DIR/data" \
+  # A temp dir of its own: a starting server deletes every "#sql*" file in
+  # its tmpdir, which in a shared /tmp are the temp tables of a server
+  # bootstrapping beside it (two tests starting at once).
+  mkdir -p "$MARIADB_DIR/tmp"
+  if ! TMPDIR="$MARIADB_DIR/tmp" "$MARIADB_INSTALL" --no-defaults --datadir="$MARIADB_DIR/data" \
       --auth-root-authentication-method=normal --skip-test-db "${user_args[@]}" \
       >"$MARIADB_DIR/install.log" 2>&1; then
     _mariadb_log "mariadb-install-db failed; log follows"; cat "$MARIADB_DIR/install.log" >&2

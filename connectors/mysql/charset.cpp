@@ -195,6 +195,25 @@ bool IsAscii(std::string_view s) {
 
 }  // namespace
 
+void SetTextValue(std::string_view raw, uint32_t collation_id, core::Value& out) {
+  using core::ValueKind;
+  if (collation_id == kBinaryCollation) return out.SetText(ValueKind::kBytes, raw);
+  const CollationInfo& info = Collation(collation_id);
+  switch (info.text_class) {
+    case TextClass::kUnknown:
+    case TextClass::kUtf8:
+      return out.SetText(IsValidUtf8(raw) ? ValueKind::kString : ValueKind::kBytes, raw);
+    case TextClass::kBinary:
+      return out.SetText(ValueKind::kBytes, raw);
+    case TextClass::kAsciiSuperset:
+      if (IsAscii(raw)) return out.SetText(ValueKind::kString, raw);
+      break;
+    case TextClass::kOther:
+      break;
+  }
+  out = TextValue(raw, collation_id);  // a conversion to UTF-8: rare
+}
+
 core::Value TextValue(std::string_view raw, uint32_t collation_id) {
   if (collation_id == kBinaryCollation) return core::Value::Bytes(std::string(raw));
   const CollationInfo& info = Collation(collation_id);

@@ -20,6 +20,8 @@ std::string CharsetName(uint32_t collation_id);
 // `collation_id` 0 means unknown (no optional metadata): valid UTF-8 becomes a
 // string, anything else bytes. Text that cannot be converted is kept as bytes.
 core::Value TextValue(std::string_view raw, uint32_t collation_id);
+// The same, stored into `out` in place.
+void SetTextValue(std::string_view raw, uint32_t collation_id, core::Value& out);
 
 bool IsValidUtf8(std::string_view s);
 

@@ -44,10 +44,10 @@ int64_t SignExtend(uint64_t v, size_t bytes) {
   return static_cast<int64_t>(v << shift) >> shift;
 }
 
-Value IntValue(uint64_t raw, size_t bytes, bool is_unsigned) {
-  if (!is_unsigned) return Value::Int(SignExtend(raw, bytes));
-  if (raw > static_cast<uint64_t>(INT64_MAX)) return Value::Decimal(std::to_string(raw));
-  return Value::Int(static_cast<int64_t>(raw));
+void SetInteger(Value& out, uint64_t raw, size_t bytes, bool is_unsigned) {
+  if (!is_unsigned) return out.SetInt(SignExtend(raw, bytes));
+  if (raw > static_cast<uint64_t>(INT64_MAX)) return out.SetText(core::ValueKind::kDecimal, std::to_string(raw));
+  out.SetInt(static_cast<int64_t>(raw));
 }
 
 // Fraction bytes of TIME2/DATETIME2/TIMESTAMP2 as microseconds (unsigned form).
@@ -126,23 +126,27 @@ char* PutClock(char* out, unsigned hour, unsigned minute, unsigned second) {
   return Put2(out, second % 100);
 }
 
-Value DateValue(unsigned year, unsigned month, unsigned day) {
-  // Zero dates ('0000-00-00', or a zero month/day) are not dates: NULL.
-  if (month == 0 || day == 0) return Value::Null();
-  char buf[24];
-  char* end = PutDate(buf, year, month, day);
-  return Value::Date(std::string(buf, end));
+// Temporal text is written into a stack buffer and stored into the row's
+// slot in place (Value::SetText): no temporary string per value.
+void SetText(Value& out, core::ValueKind kind, const char* begin, const char* end) {
+  out.SetText(kind, std::string_view(begin, static_cast<size_t>(end - begin)));
 }
 
-Value DateTimeValue(unsigned year, unsigned month, unsigned day, unsigned hour, unsigned minute,
-                    unsigned second, uint32_t micros, int fsp) {
-  if (month == 0 || day == 0) return Value::Null();
+void SetDate(Value& out, unsigned year, unsigned month, unsigned day) {
+  // Zero dates ('0000-00-00', or a zero month/day) are not dates: NULL.
+  if (month == 0 || day == 0) return out.SetNull();
+  char buf[24];
+  SetText(out, core::ValueKind::kDate, buf, PutDate(buf, year, month, day));
+}
+
+void SetDateTime(Value& out, unsigned year, unsigned month, unsigned day, unsigned hour, unsigned minute,
+                 unsigned second, uint32_t micros, int fsp) {
+  if (month == 0 || day == 0) return out.SetNull();
   char buf[48];
   char* end = PutDate(buf, year, month, day);
   *end++ = 'T';
   end = PutClock(end, hour, minute, second);
-  end = PutFraction(end, micros, fsp);
-  return Value::Timestamp(std::string(buf, end));
+  SetText(out, core::ValueKind::kTimestamp, buf, PutFraction(end, micros, fsp));
 }
 
 // Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's
@@ -159,8 +163,8 @@ void CivilFromDays(int64_t days, unsigned& year, unsigned& month, unsigned& day)
   year = static_cast<unsigned>(static_cast<int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0));
 }
 
-Value EpochValue(uint64_t seconds, uint32_t micros, int fsp) {
-  if (seconds == 0 && micros == 0) return Value::Null();  // '0000-00-00 00:00:00'
+void SetEpoch(Value& out, uint64_t seconds, uint32_t micros, int fsp) {
+  if (seconds == 0 && micros == 0) return out.SetNull();  // '0000-00-00 00:00:00'
   unsigned year = 0, month = 0, day = 0;
   CivilFromDays(static_cast<int64_t>(seconds / 86400), year, month, day);
   const uint64_t in_day = seconds % 86400;
@@ -171,7 +175,7 @@ Value EpochValue(uint64_t seconds, uint32_t micros, int fsp) {
                  static_cast<unsigned>(in_day % 60));
   end = PutFraction(end, micros, fsp);
   *end++ = 'Z';
-  return Value::TimestampTz(std::string(buf, end));
+  SetText(out, core::ValueKind::kTimestampTz, buf, end);
 }
 
 Value TimeValue(bool negative, uint64_t hour, unsigned minute, unsigned second, uint32_t micros, int fsp) {
@@ -231,9 +235,9 @@ core::Status ReadDateTime2(ByteReader& r, int fsp, Value& out) {
   if (intpart < 0) return core::Fail(core::Error::BadData("negative DATETIME"));
   uint64_t ymd = static_cast<uint64_t>(intpart) >> 17, ym = ymd >> 5;
   uint64_t hms = static_cast<uint64_t>(intpart) % (1 << 17);
-  out = DateTimeValue(static_cast<unsigned>(ym / 13), static_cast<unsigned>(ym % 13),
-                      static_cast<unsigned>(ymd % 32), static_cast<unsigned>(hms >> 12),
-                      static_cast<unsigned>((hms >> 6) % 64), static_cast<unsigned>(hms % 64), micros, fsp);
+  SetDateTime(out, static_cast<unsigned>(ym / 13), static_cast<unsigned>(ym % 13), static_cast<unsigned>(ymd % 32),
+              static_cast<unsigned>(hms >> 12), static_cast<unsigned>((hms >> 6) % 64),
+              static_cast<unsigned>(hms % 64), micros, fsp);
   return {};
 }
 
@@ -254,7 +258,7 @@ core::Status ReadString(ByteReader& r, const TableMap& m, size_t col, size_t len
     MYSQL_ASSIGN_OR_RETURN(len, r.UintLe(length_bytes));
   }
   MYSQL_ASSIGN_OR_RETURN(std::string_view raw, r.Bytes(len));
-  out = TextValue(raw, m.collations[col]);
+  SetTextValue(raw, m.collations[col], out);
   return {};
 }
 
@@ -319,7 +323,8 @@ core::Status ReadColumnValueInto(ByteReader& r, const TableMap& m, size_t col, V
                      : type == kTypeLong  ? 4
                                           : 8;
       MYSQL_ASSIGN_OR_RETURN(uint64_t raw, r.UintLe(bytes));
-      return Set(out, IntValue(raw, bytes, is_unsigned));
+      SetInteger(out, raw, bytes, is_unsigned);
+      return {};
     }
     case kTypeFloat: {
       MYSQL_ASSIGN_OR_RETURN(uint32_t raw, r.U32());
@@ -334,17 +339,21 @@ core::Status ReadColumnValueInto(ByteReader& r, const TableMap& m, size_t col, V
       return Set(out, Value::Double(d));
     }
     case kTypeNewDecimal: {
-      MYSQL_ASSIGN_OR_RETURN(std::string text, ReadDecimal(r, meta >> 8, meta & 0xFF));
-      return Set(out, Value::Decimal(std::move(text)));
+      char buffer[kDecimalTextCapacity];
+      MYSQL_ASSIGN_OR_RETURN(std::string_view text, ReadDecimalText(r, meta >> 8, meta & 0xFF, buffer));
+      out.SetText(core::ValueKind::kDecimal, text);
+      return {};
     }
     case kTypeYear: {
       MYSQL_ASSIGN_OR_RETURN(uint8_t y, r.U8());
-      return Set(out, Value::Int(y == 0 ? 0 : 1900 + y));
+      out.SetInt(y == 0 ? 0 : 1900 + y);
+      return {};
     }
     case kTypeDate:
     case kTypeNewDate: {
       MYSQL_ASSIGN_OR_RETURN(uint32_t v, r.U24());
-      return Set(out, DateValue(v >> 9, (v >> 5) & 15, v & 31));
+      SetDate(out, v >> 9, (v >> 5) & 15, v & 31);
+      return {};
     }
     case kTypeTime: {
       MYSQL_ASSIGN_OR_RETURN(uint64_t raw, r.UintLe(3));
@@ -358,20 +367,22 @@ core::Status ReadColumnValueInto(ByteReader& r, const TableMap& m, size_t col, V
     case kTypeDateTime: {
       MYSQL_ASSIGN_OR_RETURN(uint64_t v, r.U64());
       uint64_t date = v / 1000000, time = v % 1000000;
-      return Set(out,
-                 DateTimeValue(static_cast<unsigned>(date / 10000), (date / 100) % 100, date % 100,
-                               static_cast<unsigned>(time / 10000), (time / 100) % 100, time % 100, 0, 0));
+      SetDateTime(out, static_cast<unsigned>(date / 10000), (date / 100) % 100, date % 100,
+                  static_cast<unsigned>(time / 10000), (time / 100) % 100, time % 100, 0, 0);
+      return {};
     }
     case kTypeDateTime2:
       return ReadDateTime2(r, meta, out);
     case kTypeTimestamp: {
       MYSQL_ASSIGN_OR_RETURN(uint32_t secs, r.U32());
-      return Set(out, EpochValue(secs, 0, 0));
+      SetEpoch(out, secs, 0, 0);
+      return {};
     }
     case kTypeTimestamp2: {
       MYSQL_ASSIGN_OR_RETURN(uint64_t secs, r.UintBe(4));
       MYSQL_ASSIGN_OR_RETURN(uint32_t micros, ReadFraction(r, meta));
-      return Set(out, EpochValue(secs, micros, meta));
+      SetEpoch(out, secs, micros, meta);
+      return {};
     }
     case kTypeVarchar:
     case kTypeVarString:
@@ -414,7 +425,8 @@ core::Status ReadColumnValueInto(ByteReader& r, const TableMap& m, size_t col, V
     case kTypeMediumBlob:
     case kTypeLongBlob: {
       MYSQL_ASSIGN_OR_RETURN(std::string_view raw, ReadBlobBytes(r, meta));
-      return Set(out, TextValue(raw, m.collations[col]));
+      SetTextValue(raw, m.collations[col], out);
+      return {};
     }
     case kTypeJson: {
       MYSQL_ASSIGN_OR_RETURN(std::string_view raw, ReadBlobBytes(r, meta));
@@ -422,7 +434,8 @@ core::Status ReadColumnValueInto(ByteReader& r, const TableMap& m, size_t col, V
       return Set(out, Value::Json(std::move(text)));
     }
     case kTypeNull:
-      return Set(out, Value::Null());  // a NULL-typed column stores nothing
+      out.SetNull();  // a NULL-typed column stores nothing
+      return {};
     case kTypeGeometry:
     case kTypeVector: {
       MYSQL_ASSIGN_OR_RETURN(std::string_view raw, ReadBlobBytes(r, meta));

@@ -51,6 +51,13 @@ size_t DecimalBinarySize(int precision, int scale) {
 }
 
 core::Result<std::string> ReadDecimal(ByteReader& reader, int precision, int scale) {
+  char buffer[kDecimalTextCapacity];
+  MYSQL_ASSIGN_OR_RETURN(std::string_view text, ReadDecimalText(reader, precision, scale, buffer));
+  return std::string(text);
+}
+
+core::Result<std::string_view> ReadDecimalText(ByteReader& reader, int precision, int scale,
+                                               char (&text)[kDecimalTextCapacity]) {
   if (precision <= 0 || precision > 65 || scale < 0 || scale > 30 || scale > precision) {
     return core::Fail(core::Error::BadData("invalid DECIMAL(" + std::to_string(precision) + "," +
                                            std::to_string(scale) + ")"));
@@ -71,10 +78,9 @@ core::Result<std::string> ReadDecimal(ByteReader& reader, int precision, int sca
   const int frac0 = scale / kDigitsPerGroup, frac0x = scale % kDigitsPerGroup;
   const unsigned char* p = buf;
 
-  // Room for a sign and a "0" (DECIMAL(M,M) has no integer digits), at most
-  // 8 integer and 4 fraction groups of up to 10 digits each and a point:
-  // written in place, one string built at the end.
-  char text[160];
+  // `text` has room for a sign and a "0" (DECIMAL(M,M) has no integer
+  // digits), at most 8 integer and 4 fraction groups of up to 10 digits each
+  // and a point.
   char* const digits = text + 2;
   char* end = digits;
   if (intg0x > 0) {
@@ -104,7 +110,7 @@ core::Result<std::string> ReadDecimal(ByteReader& reader, int precision, int sca
     for (const char* c = first + 1; c < end && zero; ++c) zero = *c == '0' || *c == '.';
     if (zero) ++first;
   }
-  return std::string(first, end);
+  return std::string_view(first, static_cast<size_t>(end - first));
 }
 
 }  // namespace cdc::mysql

@@ -19,4 +19,10 @@ size_t DecimalBinarySize(int precision, int scale);
 // fraction digits and has no leading zeros ("0.50", "-12", "0").
 core::Result<std::string> ReadDecimal(ByteReader& reader, int precision, int scale);
 
+// The same text written into `buffer` (which it views), for a decoder that
+// stores it in place rather than in a new string.
+inline constexpr size_t kDecimalTextCapacity = 160;
+core::Result<std::string_view> ReadDecimalText(ByteReader& reader, int precision, int scale,
+                                               char (&buffer)[kDecimalTextCapacity]);
+
 }  // namespace cdc::mysql

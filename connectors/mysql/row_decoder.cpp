@@ -28,12 +28,6 @@ std::vector<bool> LsbBits(std::string_view bytes, size_t count) {
   return bits;
 }
 
-size_t CountSet(const std::vector<bool>& bits) {
-  size_t n = 0;
-  for (bool b : bits) n += b;
-  return n;
-}
-
 }  // namespace
 
 core::Result<RowsHeader> DecodeRowsHeader(uint8_t type, std::string_view body, uint8_t post_header_len,
@@ -106,14 +100,33 @@ core::Error ColumnError(core::Error e, const TableMap& map, size_t column) {
   return e;
 }
 
-// One image with the present-column count computed once per event: the NULL
-// bits are read straight from the event bytes, so an image allocates only its
-// values. Columns `wanted` does not flag are stepped over (left absent).
-core::Result<std::vector<core::Value>> DecodeImage(ByteReader& r, const TableMap& map,
-                                                   const std::vector<bool>& present, size_t present_count,
-                                                   const std::vector<core::Value>* before,
-                                                   const std::vector<bool>* wanted) {
+// What an image holds of each column, decided once per event from its
+// bitmaps (vector<bool>, a shift and mask per look) rather than per row.
+enum ColumnAction : uint8_t { kNotSent, kStepOver, kRead };
+
+struct ImageLayout {
+  std::vector<uint8_t> actions;  // per table column
+  size_t present_count = 0;      // columns the NULL bitmap covers
+};
+
+// Columns `wanted` does not flag are stepped over (left absent).
+ImageLayout LayoutOf(const std::vector<bool>& present, const std::vector<bool>* wanted, size_t n) {
+  ImageLayout layout;
+  layout.actions.resize(n, kNotSent);
+  for (size_t i = 0; i < n; ++i) {
+    if (!present[i]) continue;
+    ++layout.present_count;
+    layout.actions[i] = wanted != nullptr && !(*wanted)[i] ? kStepOver : kRead;
+  }
+  return layout;
+}
+
+// One image: the NULL bits are read straight from the event bytes, so an
+// image allocates only its values.
+core::Result<std::vector<core::Value>> DecodeImage(ByteReader& r, const TableMap& map, const ImageLayout& layout,
+                                                   const std::vector<core::Value>* before) {
   const size_t n = map.column_count();
+  const uint8_t* actions = layout.actions.data();
   std::vector<bool> partial;  // PARTIAL_UPDATE_ROWS only
   if (before != nullptr) {
     MYSQL_ASSIGN_OR_RETURN(uint64_t options, r.PackedInt());
@@ -127,16 +140,16 @@ core::Result<std::vector<core::Value>> DecodeImage(ByteReader& r, const TableMap
       for (size_t k = 0; k < json_columns.size(); ++k) partial[json_columns[k]] = BitAt(bits, k);
     }
   }
-  MYSQL_ASSIGN_OR_RETURN(std::string_view null_bits, r.Bytes((present_count + 7) / 8));
+  MYSQL_ASSIGN_OR_RETURN(std::string_view null_bits, r.Bytes((layout.present_count + 7) / 8));
 
   std::vector<core::Value> image(n);
   size_t k = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (!present[i]) continue;  // stays Absent
+    if (actions[i] == kNotSent) continue;  // stays Absent
     // A column nobody reads stays absent, NULL or not.
-    const bool skip = wanted != nullptr && !(*wanted)[i];
+    const bool skip = actions[i] == kStepOver;
     if (BitAt(null_bits, k++)) {
-      if (!skip) image[i] = core::Value::Null();
+      if (!skip) image[i].SetNull();
       continue;
     }
     if (!partial.empty() && partial[i]) {
@@ -171,7 +184,7 @@ core::Result<std::vector<core::Value>> DecodeImage(ByteReader& r, const TableMap
 core::Result<std::vector<core::Value>> DecodeRowImage(ByteReader& r, const TableMap& map,
                                                       const std::vector<bool>& present,
                                                       const std::vector<core::Value>* before) {
-  return DecodeImage(r, map, present, CountSet(present), before, nullptr);
+  return DecodeImage(r, map, LayoutOf(present, nullptr, map.column_count()), before);
 }
 
 core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const TableMap& map,
@@ -186,8 +199,10 @@ core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const T
     return core::Fail(core::Error::BadData("rows event: column bitmap shorter than the table"));
   }
   if (wanted != nullptr && wanted->size() != map.column_count()) wanted = nullptr;  // stale: decode all
-  const size_t before_count = CountSet(header.columns_before);
-  const size_t after_count = header.kind == RowsKind::kUpdate ? CountSet(header.columns_after) : 0;
+  const ImageLayout first_image = LayoutOf(header.columns_before, wanted, map.column_count());
+  const ImageLayout second_image = header.kind == RowsKind::kUpdate
+                                       ? LayoutOf(header.columns_after, wanted, map.column_count())
+                                       : ImageLayout{};
   std::vector<Row> rows;
   ByteReader r(header.rows);
   while (!r.empty()) {
@@ -197,17 +212,17 @@ core::Result<std::vector<Row>> DecodeRowImages(const RowsHeader& header, const T
     Row row;
     switch (header.kind) {
       case RowsKind::kWrite: {
-        MYSQL_ASSIGN_OR_RETURN(row.after, DecodeImage(r, map, header.columns_before, before_count, nullptr, wanted));
+        MYSQL_ASSIGN_OR_RETURN(row.after, DecodeImage(r, map, first_image, nullptr));
         break;
       }
       case RowsKind::kDelete: {
-        MYSQL_ASSIGN_OR_RETURN(row.before, DecodeImage(r, map, header.columns_before, before_count, nullptr, wanted));
+        MYSQL_ASSIGN_OR_RETURN(row.before, DecodeImage(r, map, first_image, nullptr));
         break;
       }
       case RowsKind::kUpdate: {
-        MYSQL_ASSIGN_OR_RETURN(row.before, DecodeImage(r, map, header.columns_before, before_count, nullptr, wanted));
-        MYSQL_ASSIGN_OR_RETURN(row.after, DecodeImage(r, map, header.columns_after, after_count,
-                                                      header.partial_json ? &row.before : nullptr, wanted));
+        MYSQL_ASSIGN_OR_RETURN(row.before, DecodeImage(r, map, first_image, nullptr));
+        MYSQL_ASSIGN_OR_RETURN(row.after,
+                               DecodeImage(r, map, second_image, header.partial_json ? &row.before : nullptr));
         break;
       }
     }

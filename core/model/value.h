@@ -63,6 +63,26 @@ class Value {
     return v;
   }
 
+  // In place, for decoders filling a row slot: no temporary Value or string
+  // to move in, and a reused slot keeps its text's capacity. A Value's text
+  // is empty unless its kind is textual.
+  void SetNull() {
+    kind_ = ValueKind::kNull;
+    text_.clear();
+  }
+  void SetInt(int64_t i) {
+    kind_ = ValueKind::kInt;
+    scalar_.i = i;
+    text_.clear();
+  }
+  void SetText(ValueKind kind, std::string_view text) {
+    kind_ = kind;
+    // clear + append: assign() goes through the general _M_replace, which
+    // costs more than short texts themselves.
+    text_.clear();
+    text_.append(text.data(), text.size());
+  }
+
   ValueKind kind() const { return kind_; }
   bool is_absent() const { return kind_ == ValueKind::kAbsent; }
   bool is_null() const { return kind_ == ValueKind::kNull; }

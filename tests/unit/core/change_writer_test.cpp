@@ -65,6 +65,31 @@ TEST(ChangeWriter, RecycledChunksCarryOnlyTheNewEventsInOrder) {
   EXPECT_EQ(next_emitted - 1, 600u + 1000 + 5 + 300 + 1 + 256 + 257 + 40);
 }
 
+TEST(ChangeWriter, WakeSendsWhatItHoldsOrAnEmptyChunk) {
+  ChangeQueue queue(2);
+  ChangeWriter writer(queue);
+  // Holding events: they go out, as with Flush.
+  ASSERT_TRUE(writer.Emit(Row(1)));
+  ASSERT_TRUE(writer.Wake());
+  auto held = queue.Pop(0ms);
+  ASSERT_TRUE(held.has_value());
+  ASSERT_EQ(held->size(), 1u);
+  EXPECT_EQ(Number(held->front()), 1u);
+  // Holding nothing: an empty chunk, so the consumer looks at the source now.
+  ASSERT_TRUE(writer.Wake());
+  auto nudge = queue.Pop(0ms);
+  ASSERT_TRUE(nudge.has_value());
+  EXPECT_TRUE(nudge->empty());
+  // A full queue needs no nudge: Wake does not wait for room.
+  ASSERT_TRUE(writer.Wake());
+  ASSERT_TRUE(writer.Wake());
+  ASSERT_TRUE(writer.Wake());
+  EXPECT_EQ(queue.Size(), 2u);
+  // Once the pipeline has closed the queue, Wake says so.
+  queue.Close();
+  EXPECT_FALSE(writer.Wake());
+}
+
 TEST(ChunkPool, KeepsAtMostItsCapacity) {
   ChunkPool pool(1);
   pool.Return(ChangeChunk(3));

@@ -129,5 +129,34 @@ TEST(ValueText, AppendTextMatchesToTextForEveryKind) {
   EXPECT_EQ(Value::Bytes("\x01\x02").ToText(), "AQI=");
 }
 
+// A decoder reuses a row's slot for whatever the next row holds there: each
+// setter leaves a Value equal to the one its factory builds, whatever the slot
+// held before (a long text, a number, NULL).
+TEST(ValueInPlace, SettersEqualTheFactoriesWhateverTheSlotHeld) {
+  const std::string long_text = "a text well past the inline buffer of a std::string";
+  const Value before[] = {Value(), Value::Null(), Value::Int(7), Value::String(long_text), Value::Bytes("\x01")};
+  for (const Value& old : before) {
+    Value slot = old;
+    slot.SetInt(-42);
+    EXPECT_EQ(slot, Value::Int(-42));
+    EXPECT_TRUE(slot.text().empty()) << "a number keeps no stale text";
+
+    slot = old;
+    slot.SetNull();
+    EXPECT_EQ(slot, Value::Null());
+    EXPECT_TRUE(slot.text().empty());
+
+    slot = old;
+    slot.SetText(ValueKind::kTimestamp, "2026-11-23T08:00:00.123456");
+    EXPECT_EQ(slot, Value::Timestamp("2026-11-23T08:00:00.123456"));
+
+    slot = old;
+    slot.SetText(ValueKind::kString, long_text);
+    slot.SetText(ValueKind::kDecimal, "1.5");  // shorter than what the slot held
+    EXPECT_EQ(slot, Value::Decimal("1.5"));
+    EXPECT_EQ(slot.text().size(), 3u);
+  }
+}
+
 }  // namespace
 }  // namespace cdc::core

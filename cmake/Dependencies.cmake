@@ -10,7 +10,7 @@ find_package(yaml-cpp REQUIRED)
 find_package(Boost 1.74 REQUIRED COMPONENTS system)
 find_package(GTest REQUIRED)
 # The executable's allocator: rows are allocated on the reader thread and freed on the
-# pipeline thread, the pattern glibc malloc serves worst (core/cli/README.md).
+# pipeline thread, the pattern glibc malloc serves worst (core/README.md).
 find_package(mimalloc 2.0 REQUIRED)
 
 pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)

@@ -211,28 +211,15 @@ void SetTextValue(std::string_view raw, uint32_t collation_id, core::Value& out)
     case TextClass::kOther:
       break;
   }
-  out = TextValue(raw, collation_id);  // a conversion to UTF-8: rare
+  std::string utf8;  // a conversion to UTF-8: rare
+  if (ToUtf8(raw, info.charset, utf8)) return out.SetText(ValueKind::kString, utf8);
+  out.SetText(ValueKind::kBytes, raw);
 }
 
 core::Value TextValue(std::string_view raw, uint32_t collation_id) {
-  if (collation_id == kBinaryCollation) return core::Value::Bytes(std::string(raw));
-  const CollationInfo& info = Collation(collation_id);
-  switch (info.text_class) {
-    case TextClass::kUnknown:
-    case TextClass::kUtf8:
-      if (IsValidUtf8(raw)) return core::Value::String(std::string(raw));
-      return core::Value::Bytes(std::string(raw));
-    case TextClass::kBinary:
-      return core::Value::Bytes(std::string(raw));
-    case TextClass::kAsciiSuperset:
-      if (IsAscii(raw)) return core::Value::String(std::string(raw));
-      break;
-    case TextClass::kOther:
-      break;
-  }
-  std::string utf8;
-  if (ToUtf8(raw, info.charset, utf8)) return core::Value::String(std::move(utf8));
-  return core::Value::Bytes(std::string(raw));
+  core::Value value;
+  SetTextValue(raw, collation_id, value);
+  return value;
 }
 
 }  // namespace cdc::mysql
